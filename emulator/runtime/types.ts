@@ -1,0 +1,97 @@
+/**
+ * The container-runtime boundary. The pool engine only speaks this interface, so a Kubernetes
+ * runtime can replace Docker later without touching allocation logic. Everything a runtime creates
+ * carries the labels given to it; `listOwned` and `reap*` work on those labels only.
+ */
+
+export interface RegistryCredentials {
+  server: string;
+  username?: string;
+  password?: string;
+}
+
+/** One isolated network per pool and egress mode. Sessions on it cannot reach each other. */
+export interface SessionNetworkSpec {
+  name: string;
+  /** false → the network has no route off the host (Docker `internal`); true → NAT to the outside. */
+  egress: boolean;
+  labels: Record<string, string>;
+}
+
+export interface SessionNetwork {
+  id: string;
+  name: string;
+  /** CIDR of the network, e.g. 172.18.0.0/16; requests from it are from sessions. */
+  subnet: string;
+  /** The host's address on that network (what a session sees as its gateway). */
+  gateway: string;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  env: Record<string, string>;
+  /** CPU cores, e.g. 0.25 → NanoCpus 250_000_000. */
+  cpu: number;
+  memoryBytes: number;
+  pidsLimit: number;
+  labels: Record<string, string>;
+  network: string;
+  /** The port the session serves; in published-port mode it is published on 127.0.0.1. */
+  targetPort: number;
+}
+
+export interface StartedContainer {
+  id: string;
+  /** Where the emulator dials the session's target port. */
+  host: string;
+  port: number;
+}
+
+export interface ContainerExit {
+  id: string;
+  exitCode: number | null;
+  oomKilled: boolean;
+}
+
+export interface OwnedContainer {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  running: boolean;
+}
+
+export interface RuntimeInfo {
+  name: string;
+  version: string;
+  os: string;
+}
+
+export type RuntimeEvent =
+  | { type: 'exit'; exit: ContainerExit }
+  /** The engine's event stream ended: the engine went away. The runtime re-subscribes after `ping` works. */
+  | { type: 'disconnected'; error: string };
+
+export interface ContainerRuntime {
+  /** Resolves when the engine answers; rejects with a readable message when it does not. */
+  ping(): Promise<RuntimeInfo>;
+  /** Makes the image available locally, pulling it with credentials when it is missing. */
+  ensureImage(image: string, credentials?: RegistryCredentials): Promise<{ pulled: boolean; imageId: string }>;
+  ensureNetwork(spec: SessionNetworkSpec): Promise<SessionNetwork>;
+  removeNetwork(name: string): Promise<void>;
+  /** Creates and starts the container. Rejects (and leaves nothing behind) if either step fails. */
+  start(spec: ContainerSpec): Promise<StartedContainer>;
+  /** Force-removes the container; a container that is already gone is not an error. */
+  remove(id: string): Promise<void>;
+  /** The last `lines` lines of the container's combined output (for "exited before ready" errors). */
+  tail(id: string, lines: number): Promise<string>;
+  /** Whether the container is still running (false when it exited or is gone). */
+  isRunning(id: string): Promise<boolean>;
+  /** Subscribes to exits of containers carrying `labels`; returns an unsubscribe function. */
+  watch(labels: Record<string, string>, listener: (event: RuntimeEvent) => void): () => void;
+  listOwned(labels: Record<string, string>): Promise<OwnedContainer[]>;
+  /** Removes every network carrying `labels` that no container uses any more. */
+  removeNetworks(labels: Record<string, string>): Promise<number>;
+}

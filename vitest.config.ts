@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests sit next to the code (`*.spec.ts`); integration tests that drive a real Docker engine
+// live in `tests/` (`*.test.ts`). Docker-backed tests are slow to start containers, so timeouts are
+// generous; no test relies on a retry.
+export default defineConfig({
+  test: {
+    include: ['emulator/**/*.spec.ts', 'electron/**/*.spec.ts', 'renderer/**/*.spec.ts', 'tests/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    retry: 0,
+  },
+});
