@@ -81,5 +81,7 @@ export const Errors = {
       'SessionResponseTimeout',
       `Session '${sessionId}' of pool '${pool}' did not ${what} within ${ms} ms.`,
     ),
+  forbiddenFromSession: () =>
+    new ApiError(403, 'Forbidden', 'Session containers may not call the emulator\'s own routes.'),
   shuttingDown: () => new ApiError(503, 'EmulatorShuttingDown', 'The emulator is shutting down.'),
 };

@@ -1,0 +1,34 @@
+import { startCommand } from './start.js';
+
+const USAGE = `Usage: sessionite <command> [options]
+
+Commands:
+  start   Run the emulator headless and print one JSON ready line
+          --config <file>    pools in the ARM sessionPools shape (YAML or JSON)
+          --port <n|0>       HTTP port (0: the OS chooses; default 8080)
+          --host <address>   address to listen on (default 127.0.0.1)
+          --data-dir <dir>   data folder (default $SESSIONITE_DATA_DIR or ~/.sessionite)
+`;
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        await startCommand(rest);
+        return;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return;
+      default:
+        process.stderr.write(`sessionite: unknown command '${command}'\n\n${USAGE}`);
+        process.exitCode = 2;
+    }
+  } catch (error) {
+    process.stderr.write(`sessionite: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = process.exitCode || 1;
+  }
+}

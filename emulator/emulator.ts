@@ -1,0 +1,294 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { systemClock, type Clock } from './clock.js';
+import { Errors } from './errors.js';
+import { EventStream } from './events.js';
+import { createApp } from './http/app.js';
+import { poolPath, type PoolUrl } from './http/pool-url.js';
+import { inCidr } from './host/cidr.js';
+import { isLiveElsewhere, readInstanceFile, removeInstanceFile, writeInstanceFile } from './host/instance-file.js';
+import { ownerLabel, reapOrphans } from './host/reaper.js';
+import { RuntimeMonitor } from './host/runtime-monitor.js';
+import { LABELS, type PoolContext } from './pool/context.js';
+import { SessionPool } from './pool/session-pool.js';
+import { defaultEngineLimits, type EngineLimits, type PoolSpec } from './pool/spec.js';
+import { handleUpgrade } from './proxy/upgrade.js';
+import { DockerRuntime } from './runtime/docker.js';
+import type { ContainerRuntime, SessionNetwork } from './runtime/types.js';
+
+export interface EmulatorOptions {
+  pools: PoolSpec[];
+  limits?: Partial<EngineLimits>;
+  dataDir: string;
+  host?: string;
+  /** 0 lets the OS choose. */
+  port?: number;
+  clock?: Clock;
+  runtime?: ContainerRuntime;
+  /** Human-readable progress and warnings (the CLI sends them to stderr). */
+  log?: (line: string) => void;
+  /** Upper bound for removing every container on shutdown. */
+  shutdownTimeoutMs?: number;
+}
+
+export interface ReadyInfo {
+  event: 'ready';
+  http: string;
+  pools: Record<string, string>;
+}
+
+export type EmulatorState = 'closed' | 'starting' | 'running' | 'closing';
+
+/**
+ * The emulator: one object that the headless CLI and the Electron main process both construct.
+ * Lifecycle closed → starting → running → closing → closed; start and stop are idempotent.
+ */
+export class Emulator {
+  readonly events: EventStream;
+  readonly clock: Clock;
+  readonly instanceId = randomUUID();
+  readonly limits: EngineLimits;
+  state: EmulatorState = 'closed';
+  private readonly runtime: ContainerRuntime;
+  private readonly pools = new Map<string, SessionPool>();
+  private readonly networks = new Map<boolean, Promise<SessionNetwork>>();
+  private readonly knownSubnets = new Set<string>();
+  private readonly monitor: RuntimeMonitor;
+  private readonly labels: Record<string, string>;
+  private server?: Server;
+  private baseUrl = '';
+  private stopping?: Promise<void>;
+
+  constructor(private readonly options: EmulatorOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.events = new EventStream(() => this.clock.now());
+    this.limits = { ...defaultEngineLimits, ...options.limits };
+    this.runtime = options.runtime ?? new DockerRuntime();
+    this.labels = {
+      [LABELS.managed]: 'true',
+      [LABELS.instance]: this.instanceId,
+      [LABELS.owner]: ownerLabel(),
+    };
+    this.monitor = new RuntimeMonitor(
+      this.runtime,
+      { [LABELS.managed]: 'true', [LABELS.instance]: this.instanceId },
+      this.events,
+      {
+        onExit: (exit) => {
+          for (const pool of this.pools.values()) pool.onContainerExit(exit.id, exit.exitCode, exit.oomKilled);
+        },
+        onAvailable: () => this.onRuntimeAvailable(),
+      },
+    );
+    for (const spec of options.pools) this.pools.set(spec.name, new SessionPool(spec, this.poolContext()));
+  }
+
+  private log(line: string): void {
+    this.options.log?.(line);
+  }
+
+  /** Resolves once the container engine has answered (immediately if it already has). */
+  runtimeReady(): Promise<void> {
+    if (this.monitor.available) return Promise.resolve();
+    return this.events.waitFor('runtime.available').then(() => undefined);
+  }
+
+  get runtimeAvailable(): boolean {
+    return this.monitor.available;
+  }
+
+  get httpUrl(): string {
+    return this.baseUrl;
+  }
+
+  async start(): Promise<ReadyInfo> {
+    if (this.state === 'running') return this.readyInfo();
+    if (this.state !== 'closed') throw new Error(`cannot start the emulator while it is ${this.state}`);
+    this.state = 'starting';
+    const previous = await readInstanceFile(this.options.dataDir);
+    if (previous && isLiveElsewhere(previous)) {
+      this.state = 'closed';
+      throw new Error(
+        `the data folder ${this.options.dataDir} is in use by a running emulator (pid ${previous.pid}, ${previous.http ?? 'unknown address'}); stop it or choose another --data-dir`,
+      );
+    }
+    await this.listen();
+    await writeInstanceFile(this.options.dataDir, {
+      instanceId: this.instanceId,
+      pid: process.pid,
+      host: hostname(),
+      startedAt: new Date().toISOString(),
+      http: this.baseUrl,
+    });
+    this.state = 'running';
+    // The engine check runs in the background: the ready line never waits for Docker or images.
+    void this.monitor.start().then(() => {
+      if (!this.monitor.available) this.log(`warning: ${this.monitor.problem}; retrying every second`);
+    });
+    if (previous) this.previousInstance = previous.instanceId;
+    return this.readyInfo();
+  }
+
+  private previousInstance?: string;
+
+  private async listen(): Promise<void> {
+    const app = createApp({
+      dataPlane: {
+        findPool: (url) => this.findPool(url),
+        events: this.events,
+        limits: this.limits,
+      },
+      health: {
+        live: () => ({ status: 'ok' }),
+        ready: () => this.readiness(),
+      },
+      isSessionAddress: (address) => this.isSessionAddress(address),
+    });
+    const server = createServer(app);
+    server.on('upgrade', (req, socket, head) => {
+      void handleUpgrade(req, socket, head, {
+        findPool: (url) => this.findPool(url),
+        events: this.events,
+        limits: this.limits,
+      });
+    });
+    const host = this.options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port ?? 0, host, () => resolve());
+    });
+    this.server = server;
+    const { port } = server.address() as AddressInfo;
+    this.baseUrl = `http://${urlHost(host)}:${port}`;
+  }
+
+  private async onRuntimeAvailable(): Promise<void> {
+    try {
+      const reaped = await reapOrphans(this.runtime, this.instanceId, this.previousInstance ? [this.previousInstance] : []);
+      if (reaped.containers || reaped.networks) {
+        this.log(`removed ${reaped.containers} container(s) and ${reaped.networks} network(s) left by earlier runs`);
+      }
+    } catch (error) {
+      this.log(`warning: could not reap containers of earlier runs: ${String(error)}`);
+    }
+    await Promise.all([...this.pools.values()].map((pool) => pool.resync()));
+  }
+
+  readyInfo(): ReadyInfo {
+    const pools: Record<string, string> = {};
+    for (const name of this.pools.keys()) pools[name] = this.poolEndpoint(name);
+    return { event: 'ready', http: this.baseUrl, pools };
+  }
+
+  poolEndpoint(name: string): string {
+    const pool = this.pools.get(name);
+    if (!pool) throw Errors.poolNotFound(name);
+    return this.baseUrl + poolPath(pool.spec.subscriptionId, pool.spec.resourceGroup, name);
+  }
+
+  getPool(name: string): SessionPool | undefined {
+    return this.pools.get(name);
+  }
+
+  listPools(): SessionPool[] {
+    return [...this.pools.values()];
+  }
+
+  private findPool(url: PoolUrl): SessionPool | undefined {
+    const pool = this.pools.get(url.pool);
+    if (!pool) return undefined;
+    const sameSub = pool.spec.subscriptionId.toLowerCase() === url.subscriptionId.toLowerCase();
+    const sameRg = pool.spec.resourceGroup.toLowerCase() === url.resourceGroup.toLowerCase();
+    return sameSub && sameRg ? pool : undefined;
+  }
+
+  private readiness(): { ok: boolean; [key: string]: unknown } {
+    const pools = Object.fromEntries(
+      [...this.pools.values()].map((p) => [p.name, { state: p.state, problem: p.problem || undefined, ...p.counts() }]),
+    );
+    const ok = this.state === 'running' && this.monitor.available;
+    return { ok, state: this.state, runtime: this.monitor.available ? 'available' : this.monitor.problem, pools };
+  }
+
+  private isSessionAddress(address: string | undefined): boolean {
+    if (!address) return false;
+    for (const subnet of this.knownSubnets) if (inCidr(address, subnet)) return true;
+    return false;
+  }
+
+  private poolContext(): PoolContext {
+    return {
+      runtime: this.runtime,
+      clock: this.clock,
+      events: this.events,
+      limits: this.limits,
+      labels: this.labels,
+      network: (egress) => this.network(egress),
+      runtimeAvailable: () => this.monitor.available,
+      runtimeProblem: () => this.monitor.problem,
+    };
+  }
+
+  /** One network per egress mode and emulator run; sessions on it cannot reach each other. */
+  private network(egress: boolean): Promise<SessionNetwork> {
+    let network = this.networks.get(egress);
+    if (!network) {
+      network = this.runtime.ensureNetwork({
+        name: `sessionite-${this.instanceId.slice(0, 8)}-${egress ? 'egress' : 'isolated'}`,
+        egress,
+        labels: { [LABELS.managed]: 'true', [LABELS.instance]: this.instanceId, [LABELS.owner]: ownerLabel() },
+      });
+      network.then(
+        (n) => this.knownSubnets.add(n.subnet),
+        () => this.networks.delete(egress),
+      );
+      this.networks.set(egress, network);
+    }
+    return network;
+  }
+
+  /**
+   * Stops accepting requests, removes every container and network of this run within the shutdown
+   * bound, and releases the data folder. Safe to call more than once.
+   */
+  stop(): Promise<void> {
+    if (this.state === 'closed') return Promise.resolve();
+    this.stopping ??= this.shutdown().finally(() => {
+      this.stopping = undefined;
+      this.state = 'closed';
+    });
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.state = 'closing';
+    this.monitor.stop();
+    const closed = new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+    this.server?.closeAllConnections();
+    const bound = this.options.shutdownTimeoutMs ?? 5000;
+    const disposed = Promise.all([...this.pools.values()].map((p) => p.dispose('shutdown')));
+    await Promise.race([disposed, new Promise((r) => setTimeout(r, bound).unref())]);
+    await this.sweepContainers();
+    await closed;
+    await removeInstanceFile(this.options.dataDir, this.instanceId);
+  }
+
+  /** Whatever a slow or failed disposal left behind is force-removed by label. */
+  private async sweepContainers(): Promise<void> {
+    const labels = { [LABELS.managed]: 'true', [LABELS.instance]: this.instanceId };
+    try {
+      const left = await this.runtime.listOwned(labels);
+      await Promise.all(left.map((c) => this.runtime.remove(c.id)));
+      await this.runtime.removeNetworks(labels);
+    } catch (error) {
+      this.log(`warning: cleanup incomplete (${String(error)}); the next start reaps the rest`);
+    }
+  }
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

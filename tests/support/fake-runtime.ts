@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type {
+  ContainerRuntime,
+  ContainerSpec,
+  OwnedContainer,
+  RuntimeEvent,
+  RuntimeInfo,
+  SessionNetwork,
+  SessionNetworkSpec,
+  StartedContainer,
+} from '../../emulator/runtime/types.js';
+
+interface FakeContainer {
+  id: string;
+  spec: ContainerSpec;
+  server: Server;
+  running: boolean;
+}
+
+/**
+ * An in-memory ContainerRuntime for fast engine tests: each "container" is an HTTP server on
+ * 127.0.0.1 that answers with its own id and the request it saw. Exits, engine outages and failing
+ * starts are triggered by the test. Docker-backed behaviour is covered by the integration tests.
+ */
+export class FakeRuntime implements ContainerRuntime {
+  readonly containers = new Map<string, FakeContainer>();
+  readonly started: ContainerSpec[] = [];
+  down = false;
+  failStarts = false;
+  /** When set, `start` waits until `releaseStarts()` — a container that takes forever to start. */
+  holdStarts = false;
+  private startGate = deferred();
+  missingImages = new Set<string>();
+  /** Requests to `/hold` send their headers at once and finish when the test calls `release()`. */
+  private gate = deferred();
+  private listeners = new Set<{ labels: Record<string, string>; listener: (e: RuntimeEvent) => void }>();
+
+  async ping(): Promise<RuntimeInfo> {
+    if (this.down) throw new Error('fake engine is down');
+    return { name: 'fake', version: '1.0', os: 'test' };
+  }
+
+  async ensureImage(image: string): Promise<{ pulled: boolean; imageId: string }> {
+    if (this.missingImages.has(image)) throw new Error(`pull access denied for ${image}`);
+    return { pulled: false, imageId: `sha256:${image}` };
+  }
+
+  async ensureNetwork(spec: SessionNetworkSpec): Promise<SessionNetwork> {
+    return { id: spec.name, name: spec.name, subnet: '198.18.100.0/24', gateway: '198.18.100.1' };
+  }
+
+  async removeNetwork(): Promise<void> {}
+
+  async start(spec: ContainerSpec): Promise<StartedContainer> {
+    if (this.down) throw new Error('fake engine is down');
+    if (this.failStarts) throw new Error('fake start failure');
+    if (this.holdStarts) await this.startGate.promise;
+    const id = randomBytes(8).toString('hex');
+    this.started.push(spec);
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith('/hold')) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.flushHeaders();
+        void this.gate.promise.then(() => res.end('released'));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ container: id, method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.containers.set(id, { id, spec, server, running: true });
+    return { id, host: '127.0.0.1', port: (server.address() as AddressInfo).port };
+  }
+
+  releaseStarts(): void {
+    this.holdStarts = false;
+    this.startGate.resolve();
+  }
+
+  release(): void {
+    this.gate.resolve();
+    this.gate = deferred();
+  }
+
+  /** Simulates the container's process exiting. */
+  exit(id: string, exitCode = 0, oomKilled = false): void {
+    const container = this.containers.get(id);
+    if (!container) return;
+    container.running = false;
+    container.server.close();
+    container.server.closeAllConnections();
+    for (const { labels, listener } of this.listeners) {
+      if (Object.entries(labels).every(([k, v]) => container.spec.labels[k] === v)) {
+        listener({ type: 'exit', exit: { id, exitCode, oomKilled } });
+      }
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    const container = this.containers.get(id);
+    if (!container) return;
+    this.containers.delete(id);
+    container.server.close();
+    container.server.closeAllConnections();
+  }
+
+  async tail(): Promise<string> {
+    return 'fake last line';
+  }
+
+  async isRunning(id: string): Promise<boolean> {
+    return this.containers.get(id)?.running ?? false;
+  }
+
+  watch(labels: Record<string, string>, listener: (event: RuntimeEvent) => void): () => void {
+    const entry = { labels, listener };
+    this.listeners.add(entry);
+    return () => this.listeners.delete(entry);
+  }
+
+  /** Simulates the engine disappearing: watchers are told, pings fail until `up()`. */
+  goDown(): void {
+    this.down = true;
+    for (const { listener } of this.listeners) listener({ type: 'disconnected', error: 'fake engine is down' });
+    this.listeners.clear();
+  }
+
+  up(): void {
+    this.down = false;
+  }
+
+  async listOwned(labels: Record<string, string>): Promise<OwnedContainer[]> {
+    return [...this.containers.values()]
+      .filter((c) => Object.entries(labels).every(([k, v]) => c.spec.labels[k] === v))
+      .map((c) => ({ id: c.id, name: c.spec.name, labels: c.spec.labels, running: c.running }));
+  }
+
+  async removeNetworks(): Promise<number> {
+    return 0;
+  }
+
+  running(): FakeContainer[] {
+    return [...this.containers.values()];
+  }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
