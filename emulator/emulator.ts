@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Express } from 'express';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { systemClock, type Clock } from './clock.js';
@@ -25,17 +28,33 @@ export interface EmulatorOptions {
   host?: string;
   /** 0 lets the OS choose. */
   port?: number;
+  /** With a certificate, every route is also served over HTTPS on `httpsPort` (0: the OS chooses). */
+  tls?: { key: string; cert: string };
+  httpsPort?: number;
   clock?: Clock;
   runtime?: ContainerRuntime;
   /** Human-readable progress and warnings (the CLI sends them to stderr). */
   log?: (line: string) => void;
   /** Upper bound for removing every container on shutdown. */
   shutdownTimeoutMs?: number;
+  /**
+   * Mounts further routes (identity, ARM, admin API) before the data plane. Called once per start
+   * with the emulator itself, so route modules stay outside this file.
+   */
+  extensions?: EmulatorExtension[];
+}
+
+export interface EmulatorExtension {
+  mount(app: Express, emulator: Emulator): void;
+  /** Runs before the server listens (e.g. to load persisted state). */
+  start?(emulator: Emulator): Promise<void>;
+  stop?(emulator: Emulator): Promise<void>;
 }
 
 export interface ReadyInfo {
   event: 'ready';
   http: string;
+  https?: string;
   pools: Record<string, string>;
 }
 
@@ -57,8 +76,9 @@ export class Emulator {
   private readonly knownSubnets = new Set<string>();
   private readonly monitor: RuntimeMonitor;
   private readonly labels: Record<string, string>;
-  private server?: Server;
+  private servers: Server[] = [];
   private baseUrl = '';
+  private httpsBaseUrl?: string;
   private stopping?: Promise<void>;
 
   constructor(private readonly options: EmulatorOptions) {
@@ -103,6 +123,10 @@ export class Emulator {
     return this.baseUrl;
   }
 
+  get httpsUrl(): string | undefined {
+    return this.httpsBaseUrl;
+  }
+
   async start(): Promise<ReadyInfo> {
     if (this.state === 'running') return this.readyInfo();
     if (this.state !== 'closed') throw new Error(`cannot start the emulator while it is ${this.state}`);
@@ -114,7 +138,13 @@ export class Emulator {
         `the data folder ${this.options.dataDir} is in use by a running emulator (pid ${previous.pid}, ${previous.http ?? 'unknown address'}); stop it or choose another --data-dir`,
       );
     }
-    await this.listen();
+    try {
+      for (const extension of this.options.extensions ?? []) await extension.start?.(this);
+      await this.listen();
+    } catch (error) {
+      this.state = 'closed';
+      throw error;
+    }
     await writeInstanceFile(this.options.dataDir, {
       instanceId: this.instanceId,
       pid: process.pid,
@@ -145,23 +175,42 @@ export class Emulator {
         ready: () => this.readiness(),
       },
       isSessionAddress: (address) => this.isSessionAddress(address),
-    });
-    const server = createServer(app);
-    server.on('upgrade', (req, socket, head) => {
-      void handleUpgrade(req, socket, head, {
-        findPool: (url) => this.findPool(url),
-        events: this.events,
-        limits: this.limits,
-      });
+      mount: (expressApp) => {
+        for (const extension of this.options.extensions ?? []) extension.mount(expressApp, this);
+      },
     });
     const host = this.options.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port ?? 0, host, () => resolve());
-    });
-    this.server = server;
-    const { port } = server.address() as AddressInfo;
-    this.baseUrl = `http://${urlHost(host)}:${port}`;
+    const servers: [Server, number][] = [[createServer(app), this.options.port ?? 0]];
+    if (this.options.tls) servers.push([createHttpsServer(this.options.tls, app), this.options.httpsPort ?? 0]);
+    try {
+      for (const [server, port] of servers) {
+        server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+          void handleUpgrade(req, socket, head, { findPool: (url) => this.findPool(url), events: this.events, limits: this.limits });
+        });
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, host, () => resolve());
+        });
+        this.servers.push(server);
+      }
+    } catch (error) {
+      await this.closeServers();
+      throw error;
+    }
+    const ports = this.servers.map((server) => (server.address() as AddressInfo).port);
+    this.baseUrl = `http://${urlHost(host)}:${ports[0]}`;
+    this.httpsBaseUrl = ports[1] === undefined ? undefined : `https://${urlHost(host)}:${ports[1]}`;
+  }
+
+  private async closeServers(): Promise<void> {
+    const servers = this.servers.splice(0);
+    await Promise.all(
+      servers.map((server) => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        return closed;
+      }),
+    );
   }
 
   private async onRuntimeAvailable(): Promise<void> {
@@ -179,13 +228,15 @@ export class Emulator {
   readyInfo(): ReadyInfo {
     const pools: Record<string, string> = {};
     for (const name of this.pools.keys()) pools[name] = this.poolEndpoint(name);
-    return { event: 'ready', http: this.baseUrl, pools };
+    return { event: 'ready', http: this.baseUrl, ...(this.httpsBaseUrl ? { https: this.httpsBaseUrl } : {}), pools };
   }
 
-  poolEndpoint(name: string): string {
+  /** The pool's data-plane URL; `https` picks the TLS listener when there is one. */
+  poolEndpoint(name: string, scheme: 'http' | 'https' = 'http'): string {
     const pool = this.pools.get(name);
     if (!pool) throw Errors.poolNotFound(name);
-    return this.baseUrl + poolPath(pool.spec.subscriptionId, pool.spec.resourceGroup, name);
+    const base = scheme === 'https' && this.httpsBaseUrl ? this.httpsBaseUrl : this.baseUrl;
+    return base + poolPath(pool.spec.subscriptionId, pool.spec.resourceGroup, name);
   }
 
   getPool(name: string): SessionPool | undefined {
@@ -194,6 +245,44 @@ export class Emulator {
 
   listPools(): SessionPool[] {
     return [...this.pools.values()];
+  }
+
+  /** Adds a pool and starts preparing it (image pull, ready sessions) in the background. */
+  createPool(spec: PoolSpec): SessionPool {
+    if (this.pools.has(spec.name)) throw new Error(`pool '${spec.name}' already exists`);
+    const pool = new SessionPool(spec, this.poolContext());
+    this.pools.set(spec.name, pool);
+    this.events.emit({ type: 'pool.created', pool: spec.name });
+    if (this.state === 'running' && this.monitor.available) void pool.prepare();
+    return pool;
+  }
+
+  /** Applies a new template; resolves when the new image is ready (or failed). */
+  async updatePool(spec: PoolSpec): Promise<SessionPool> {
+    const pool = this.pools.get(spec.name);
+    if (!pool) throw Errors.poolNotFound(spec.name);
+    await pool.update(spec);
+    return pool;
+  }
+
+  /** Removes a pool and every session in it. */
+  async deletePool(name: string): Promise<boolean> {
+    const pool = this.pools.get(name);
+    if (!pool) return false;
+    this.pools.delete(name);
+    await pool.dispose('poolDeleted');
+    this.events.emit({ type: 'pool.deleted', pool: name });
+    return true;
+  }
+
+  /** Engine facts for status pages: reachability, version, the chosen endpoint. */
+  runtimeStatus(): { available: boolean; problem: string; version?: string; name?: string } {
+    return {
+      available: this.monitor.available,
+      problem: this.monitor.problem,
+      version: this.monitor.info?.version,
+      name: this.monitor.info?.name,
+    };
   }
 
   private findPool(url: PoolUrl): SessionPool | undefined {
@@ -264,9 +353,11 @@ export class Emulator {
 
   private async shutdown(): Promise<void> {
     this.state = 'closing';
+    for (const extension of this.options.extensions ?? []) {
+      await extension.stop?.(this).catch((error: unknown) => this.log(`warning: ${String(error)}`));
+    }
     this.monitor.stop();
-    const closed = new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
-    this.server?.closeAllConnections();
+    const closed = this.closeServers();
     const bound = this.options.shutdownTimeoutMs ?? 5000;
     const disposed = Promise.all([...this.pools.values()].map((p) => p.dispose('shutdown')));
     await Promise.race([disposed, new Promise((r) => setTimeout(r, bound).unref())]);
