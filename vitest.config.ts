@@ -11,5 +11,6 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     retry: 0,
+    globalSetup: ['tests/global-setup.ts'],
   },
 });

@@ -49,14 +49,20 @@ export interface EmulatorExtension {
   /** Runs before the server listens (e.g. to load persisted state). */
   start?(emulator: Emulator): Promise<void>;
   stop?(emulator: Emulator): Promise<void>;
+  /** Fields this extension adds to the ready line (the admin API adds `dashboard`). */
+  readyInfo?(emulator: Emulator): Partial<Pick<ReadyInfo, 'dashboard'>>;
 }
 
 export interface ReadyInfo {
   event: 'ready';
   http: string;
   https?: string;
+  /** The dashboard (admin extension): `http://127.0.0.1:<port>/_sessionite/`, plus `#token=…` off loopback. */
+  dashboard?: string;
   pools: Record<string, string>;
 }
+
+const FIRST_CHECK_WAIT_MS = 2000;
 
 export type EmulatorState = 'closed' | 'starting' | 'running' | 'closing';
 
@@ -153,10 +159,13 @@ export class Emulator {
       http: this.baseUrl,
     });
     this.state = 'running';
-    // The engine check runs in the background: the ready line never waits for Docker or images.
-    void this.monitor.start().then(() => {
+    // The first engine check is a local ping (milliseconds); waiting for it, briefly, means a client
+    // that calls right after the ready line is not told "engine unavailable" by a race. Image pulls
+    // and ready sessions are never waited for.
+    const checked = this.monitor.start().then(() => {
       if (!this.monitor.available) this.log(`warning: ${this.monitor.problem}; retrying every second`);
     });
+    await Promise.race([checked, new Promise((resolve) => setTimeout(resolve, FIRST_CHECK_WAIT_MS).unref())]);
     if (previous) this.previousInstance = previous.instanceId;
     return this.readyInfo();
   }
@@ -228,7 +237,8 @@ export class Emulator {
   readyInfo(): ReadyInfo {
     const pools: Record<string, string> = {};
     for (const name of this.pools.keys()) pools[name] = this.poolEndpoint(name);
-    return { event: 'ready', http: this.baseUrl, ...(this.httpsBaseUrl ? { https: this.httpsBaseUrl } : {}), pools };
+    const extra = Object.assign({}, ...(this.options.extensions ?? []).map((e) => e.readyInfo?.(this) ?? {})) as Partial<ReadyInfo>;
+    return { event: 'ready', http: this.baseUrl, ...(this.httpsBaseUrl ? { https: this.httpsBaseUrl } : {}), ...extra, pools };
   }
 
   /** The pool's data-plane URL; `https` picks the TLS listener when there is one. */

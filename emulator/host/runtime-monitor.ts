@@ -51,7 +51,8 @@ export class RuntimeMonitor {
       else this.markUnavailable(event.error);
     });
     this.events.emit({ type: 'runtime.available', version: this.info.version });
-    await this.handlers.onAvailable();
+    // Reaping and pool preparation (image pulls) run in the background, never inside the check.
+    void this.handlers.onAvailable().catch(() => undefined);
   }
 
   private markUnavailable(message: string): void {

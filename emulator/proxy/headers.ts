@@ -41,8 +41,13 @@ export function upstreamRequestHeaders(
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    if (name === 'authorization' || listed.has(name)) continue;
-    if (HOP_BY_HOP.has(name) && !(keepUpgrade && (name === 'upgrade' || name === 'connection'))) continue;
+    if (name === 'authorization') continue;
+    // An upgrade keeps the two headers that make it one; every other hop-by-hop header is dropped.
+    if (keepUpgrade && (name === 'upgrade' || name === 'connection')) {
+      out[name as string] = value;
+      continue;
+    }
+    if (HOP_BY_HOP.has(name) || listed.has(name)) continue;
     if (name.startsWith('x-forwarded-')) continue;
     out[name] = value;
   }
