@@ -10,16 +10,18 @@ import { Errors } from './errors.js';
 import { EventStream } from './events.js';
 import { createApp } from './http/app.js';
 import { poolPath, type PoolUrl } from './http/pool-url.js';
-import { inCidr } from './host/cidr.js';
 import { isLiveElsewhere, readInstanceFile, removeInstanceFile, writeInstanceFile } from './host/instance-file.js';
 import { ownerLabel, reapOrphans } from './host/reaper.js';
 import { RuntimeMonitor } from './host/runtime-monitor.js';
+import { SessionNetworks } from './host/session-networks.js';
+import { SessionIdentityListeners, dataPlaneAuthenticator } from './host/identity-wiring.js';
+import { createIdentity, type AppRegistration, type AuthMode, type Identity, type RoleAssignments } from './identity/index.js';
 import { LABELS, type PoolContext } from './pool/context.js';
 import { SessionPool } from './pool/session-pool.js';
 import { defaultEngineLimits, type EngineLimits, type PoolSpec } from './pool/spec.js';
 import { handleUpgrade } from './proxy/upgrade.js';
 import { DockerRuntime } from './runtime/docker.js';
-import type { ContainerRuntime, SessionNetwork } from './runtime/types.js';
+import type { ContainerRuntime } from './runtime/types.js';
 
 export interface EmulatorOptions {
   pools: PoolSpec[];
@@ -28,9 +30,11 @@ export interface EmulatorOptions {
   host?: string;
   /** 0 lets the OS choose. */
   port?: number;
-  /** With a certificate, every route is also served over HTTPS on `httpsPort` (0: the OS chooses). */
-  tls?: { key: string; cert: string };
+  /** Every route is also served over HTTPS (the local CA's certificate, or `auth.userCert`). Default true. */
+  https?: boolean;
+  /** 0 lets the OS choose. */
   httpsPort?: number;
+  auth?: AuthSettings;
   clock?: Clock;
   runtime?: ContainerRuntime;
   /** Human-readable progress and warnings (the CLI sends them to stderr). */
@@ -42,6 +46,14 @@ export interface EmulatorOptions {
    * with the emulator itself, so route modules stay outside this file.
    */
   extensions?: EmulatorExtension[];
+}
+
+export interface AuthSettings {
+  /** Token checks on the data plane: strict, basic (default) or off. */
+  mode?: AuthMode;
+  appRegistrations?: AppRegistration[];
+  roleAssignments?: RoleAssignments;
+  userCert?: { certPath: string; keyPath: string };
 }
 
 export interface EmulatorExtension {
@@ -78,8 +90,9 @@ export class Emulator {
   state: EmulatorState = 'closed';
   private readonly runtime: ContainerRuntime;
   private readonly pools = new Map<string, SessionPool>();
-  private readonly networks = new Map<boolean, Promise<SessionNetwork>>();
-  private readonly knownSubnets = new Set<string>();
+  private readonly networks: SessionNetworks;
+  private identityState?: Identity;
+  private sessionIdentity?: SessionIdentityListeners;
   private readonly monitor: RuntimeMonitor;
   private readonly labels: Record<string, string>;
   private servers: Server[] = [];
@@ -108,7 +121,16 @@ export class Emulator {
         onAvailable: () => this.onRuntimeAvailable(),
       },
     );
+    this.networks = new SessionNetworks(this.runtime, this.instanceId, this.labels, async (network) => {
+      await this.sessionIdentity?.attach(network);
+    });
     for (const spec of options.pools) this.pools.set(spec.name, new SessionPool(spec, this.poolContext()));
+  }
+
+  /** The fake Entra ID (tokens, TLS material, managed identity); present once started. */
+  get identity(): Identity {
+    if (!this.identityState) throw new Error('the emulator has not been started');
+    return this.identityState;
   }
 
   private log(line: string): void {
@@ -145,6 +167,15 @@ export class Emulator {
       );
     }
     try {
+      this.identityState ??= await createIdentity({
+        dataDir: this.options.dataDir,
+        clock: this.clock,
+        mode: this.options.auth?.mode,
+        appRegistrations: this.options.auth?.appRegistrations,
+        roleAssignments: this.options.auth?.roleAssignments,
+        userCert: this.options.auth?.userCert,
+      });
+      this.sessionIdentity = new SessionIdentityListeners(this.identityState, (line) => this.log(line));
       for (const extension of this.options.extensions ?? []) await extension.start?.(this);
       await this.listen();
     } catch (error) {
@@ -157,6 +188,9 @@ export class Emulator {
       host: hostname(),
       startedAt: new Date().toISOString(),
       http: this.baseUrl,
+      https: this.httpsBaseUrl,
+      ca: this.identity.tls.caPath,
+      tenantId: this.identity.tenantId,
     });
     this.state = 'running';
     // The first engine check is a local ping (milliseconds); waiting for it, briefly, means a client
@@ -173,28 +207,36 @@ export class Emulator {
   private previousInstance?: string;
 
   private async listen(): Promise<void> {
+    const identity = this.identity;
+    const verify = dataPlaneAuthenticator(identity, () => this.httpsBaseUrl);
+    const dataPlane = {
+      findPool: (url: PoolUrl) => this.findPool(url),
+      authenticate: (req: IncomingMessage) => verify(req.headers.authorization),
+      events: this.events,
+      limits: this.limits,
+    };
     const app = createApp({
-      dataPlane: {
-        findPool: (url) => this.findPool(url),
-        events: this.events,
-        limits: this.limits,
-      },
+      dataPlane,
       health: {
         live: () => ({ status: 'ok' }),
         ready: () => this.readiness(),
       },
-      isSessionAddress: (address) => this.isSessionAddress(address),
+      isSessionAddress: (address) => this.networks.isSessionAddress(address),
       mount: (expressApp) => {
+        expressApp.use(identity.tokenRouter);
+        expressApp.use(identity.managedIdentityRouter);
         for (const extension of this.options.extensions ?? []) extension.mount(expressApp, this);
       },
     });
     const host = this.options.host ?? '127.0.0.1';
     const servers: [Server, number][] = [[createServer(app), this.options.port ?? 0]];
-    if (this.options.tls) servers.push([createHttpsServer(this.options.tls, app), this.options.httpsPort ?? 0]);
+    if (this.options.https !== false) {
+      servers.push([createHttpsServer({ key: identity.tls.key, cert: identity.tls.cert }, app), this.options.httpsPort ?? 0]);
+    }
     try {
       for (const [server, port] of servers) {
         server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-          void handleUpgrade(req, socket, head, { findPool: (url) => this.findPool(url), events: this.events, limits: this.limits });
+          void handleUpgrade(req, socket, head, dataPlane);
         });
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
@@ -238,7 +280,23 @@ export class Emulator {
     const pools: Record<string, string> = {};
     for (const name of this.pools.keys()) pools[name] = this.poolEndpoint(name);
     const extra = Object.assign({}, ...(this.options.extensions ?? []).map((e) => e.readyInfo?.(this) ?? {})) as Partial<ReadyInfo>;
-    return { event: 'ready', http: this.baseUrl, ...(this.httpsBaseUrl ? { https: this.httpsBaseUrl } : {}), ...extra, pools };
+    const identity = this.identityState;
+    return {
+      event: 'ready',
+      http: this.baseUrl,
+      ...(this.httpsBaseUrl ? { https: this.httpsBaseUrl } : {}),
+      ...(identity?.tls.caPath ? { ca: identity.tls.caPath } : {}),
+      ...(identity
+        ? {
+            managedIdentity: {
+              endpoint: this.baseUrl + identity.hostManagedIdentity.endpointPath,
+              header: identity.hostManagedIdentity.header,
+            },
+          }
+        : {}),
+      ...extra,
+      pools,
+    };
   }
 
   /** The pool's data-plane URL; `https` picks the TLS listener when there is one. */
@@ -281,6 +339,11 @@ export class Emulator {
     if (!pool) return false;
     this.pools.delete(name);
     await pool.dispose('poolDeleted');
+    this.identityState?.unregisterSessionIdentity({
+      name,
+      resourceGroup: pool.spec.resourceGroup,
+      subscriptionId: pool.spec.subscriptionId,
+    });
     this.events.emit({ type: 'pool.deleted', pool: name });
     return true;
   }
@@ -311,12 +374,6 @@ export class Emulator {
     return { ok, state: this.state, runtime: this.monitor.available ? 'available' : this.monitor.problem, pools };
   }
 
-  private isSessionAddress(address: string | undefined): boolean {
-    if (!address) return false;
-    for (const subnet of this.knownSubnets) if (inCidr(address, subnet)) return true;
-    return false;
-  }
-
   private poolContext(): PoolContext {
     return {
       runtime: this.runtime,
@@ -324,28 +381,11 @@ export class Emulator {
       events: this.events,
       limits: this.limits,
       labels: this.labels,
-      network: (egress) => this.network(egress),
+      network: (egress) => this.networks.get(egress),
+      sessionEnv: (spec) => this.sessionIdentity?.sessionEnv(spec, this.networks.name(spec.egress)) ?? {},
       runtimeAvailable: () => this.monitor.available,
       runtimeProblem: () => this.monitor.problem,
     };
-  }
-
-  /** One network per egress mode and emulator run; sessions on it cannot reach each other. */
-  private network(egress: boolean): Promise<SessionNetwork> {
-    let network = this.networks.get(egress);
-    if (!network) {
-      network = this.runtime.ensureNetwork({
-        name: `sessionite-${this.instanceId.slice(0, 8)}-${egress ? 'egress' : 'isolated'}`,
-        egress,
-        labels: { [LABELS.managed]: 'true', [LABELS.instance]: this.instanceId, [LABELS.owner]: ownerLabel() },
-      });
-      network.then(
-        (n) => this.knownSubnets.add(n.subnet),
-        () => this.networks.delete(egress),
-      );
-      this.networks.set(egress, network);
-    }
-    return network;
   }
 
   /**
@@ -371,6 +411,7 @@ export class Emulator {
     const bound = this.options.shutdownTimeoutMs ?? 5000;
     const disposed = Promise.all([...this.pools.values()].map((p) => p.dispose('shutdown')));
     await Promise.race([disposed, new Promise((r) => setTimeout(r, bound).unref())]);
+    await this.sessionIdentity?.close();
     await this.sweepContainers();
     await closed;
     await removeInstanceFile(this.options.dataDir, this.instanceId);

@@ -1,3 +1,4 @@
+import { tokenCommand, trustCommand } from './identity-commands.js';
 import { startCommand } from './start.js';
 
 const USAGE = `Usage: sessionite <command> [options]
@@ -8,6 +9,14 @@ Commands:
           --port <n|0>       HTTP port (0: the OS chooses; default 8080)
           --host <address>   address to listen on (default 127.0.0.1)
           --data-dir <dir>   data folder (default $SESSIONITE_DATA_DIR or ~/.sessionite)
+          --https-port <n|0> HTTPS port (default 0: the OS chooses)
+          --auth <mode>      token checks on the data plane: basic (default), strict, off
+  token   Print a token from the running emulator, like az account get-access-token
+          --resource <aud>   audience (default https://dynamicsessions.io)
+          --output json|tsv  tsv prints the bare token
+  trust   Print how to trust the emulator's local CA (Node, Python, curl, OS store)
+
+The token and trust commands find the running emulator through --data-dir (or --endpoint <https-url>).
 `;
 
 export async function main(argv: string[]): Promise<void> {
@@ -16,6 +25,12 @@ export async function main(argv: string[]): Promise<void> {
     switch (command) {
       case 'start':
         await startCommand(rest);
+        return;
+      case 'token':
+        await tokenCommand(rest);
+        return;
+      case 'trust':
+        await trustCommand(rest);
         return;
       case undefined:
       case 'help':

@@ -1,18 +1,24 @@
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createAdminExtension } from '../admin/index.js';
 import { loadConfigFile } from '../config/load-file.js';
 import { Emulator } from '../emulator.js';
+import type { AuthMode } from '../identity/index.js';
+import { defaultDataDir } from './data-dir.js';
 import type { EngineLimits, PoolSpec } from '../pool/spec.js';
 
-export function defaultDataDir(): string {
-  return process.env.SESSIONITE_DATA_DIR ?? join(homedir(), '.sessionite');
-}
+export { defaultDataDir };
 
 function parsePort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got '${text}'`);
   return port;
+}
+
+function parseAuthMode(text: string | undefined): AuthMode | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'strict' || text === 'basic' || text === 'off') return text;
+  throw new Error(`--auth must be strict, basic or off, got '${text}'`);
 }
 
 /**
@@ -28,9 +34,12 @@ export async function startCommand(argv: string[]): Promise<void> {
       port: { type: 'string', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
       'data-dir': { type: 'string' },
+      'https-port': { type: 'string', default: '0' },
+      auth: { type: 'string' },
     },
     strict: true,
   });
+  const authMode = parseAuthMode(values.auth);
   let pools: PoolSpec[] = [];
   let limits: Partial<EngineLimits> = {};
   if (values.config) {
@@ -38,12 +47,17 @@ export async function startCommand(argv: string[]): Promise<void> {
     pools = config.pools;
     limits = config.limits;
   }
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const emulator = new Emulator({
     pools,
     limits,
-    dataDir: resolve(values['data-dir'] ?? defaultDataDir()),
+    dataDir,
     host: values.host,
+    // The dashboard and its admin API under /_sessionite/ (token required when --host is not loopback).
+    extensions: [createAdminExtension({ listenHost: values.host, dataDir })],
     port: parsePort(values.port),
+    httpsPort: parsePort(values['https-port']),
+    auth: authMode ? { mode: authMode } : undefined,
     log: (line) => process.stderr.write(`sessionite: ${line}\n`),
   });
   const ready = await emulator.start();

@@ -14,6 +14,9 @@ export interface InstanceRecord {
   startedAt: string;
   http?: string;
   https?: string;
+  /** The CA that signed the HTTPS certificate (absent with a user-supplied certificate). */
+  ca?: string;
+  tenantId?: string;
 }
 
 export function instanceFilePath(dataDir: string): string {

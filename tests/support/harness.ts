@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../emulator/clock.js';
-import { Emulator } from '../../emulator/emulator.js';
+import { Emulator, type AuthSettings, type EmulatorExtension } from '../../emulator/emulator.js';
 import type { EngineLimits, PoolSpec } from '../../emulator/pool/spec.js';
 import type { ContainerRuntime } from '../../emulator/runtime/types.js';
 
@@ -19,9 +19,19 @@ export async function startEmulator(options: {
   runtime?: ContainerRuntime;
   clock?: Clock;
   limits?: Partial<EngineLimits>;
+  extensions?: EmulatorExtension[];
+  host?: string;
+  /** Token checks are off unless a test is about them. */
+  auth?: AuthSettings;
 }): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sessionite-test-'));
-  const emulator = new Emulator({ ...options, dataDir, port: 0, shutdownTimeoutMs: 10_000 });
+  const emulator = new Emulator({
+    ...options,
+    auth: options.auth ?? { mode: 'off' },
+    dataDir,
+    port: 0,
+    shutdownTimeoutMs: 10_000,
+  });
   await emulator.start();
   await emulator.runtimeReady();
   return {
