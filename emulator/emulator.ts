@@ -222,10 +222,11 @@ export class Emulator {
         ready: () => this.readiness(),
       },
       isSessionAddress: (address) => this.networks.isSessionAddress(address),
+      // Extensions first: a recorder among them must see token and data-plane exchanges too.
       mount: (expressApp) => {
+        for (const extension of this.options.extensions ?? []) extension.mount(expressApp, this);
         expressApp.use(identity.tokenRouter);
         expressApp.use(identity.managedIdentityRouter);
-        for (const extension of this.options.extensions ?? []) extension.mount(expressApp, this);
       },
     });
     const host = this.options.host ?? '127.0.0.1';

@@ -10,6 +10,7 @@ import type { ForwardContext } from '../proxy/headers.js';
 import { sendAzureError, toApiError } from './azure-error.js';
 import { handleManagement } from './management.js';
 import { parsePoolUrl, type PoolUrl } from './pool-url.js';
+import { annotateExchange } from '../traffic/annotations.js';
 
 export interface DataPlaneDeps {
   findPool(url: PoolUrl): SessionPool | undefined;
@@ -47,20 +48,30 @@ export async function admit(
 export async function handleDataPlane(req: IncomingMessage, res: ServerResponse, deps: DataPlaneDeps): Promise<boolean> {
   const url = parsePoolUrl(req.url ?? '');
   if (!url) return false;
+  const isManagement = url.rest.startsWith('/.management/');
+  annotateExchange(res, { kind: isManagement ? 'management' : 'data', pool: url.pool });
   const admitted = await admit(req, url, deps);
   if ('error' in admitted) {
+    annotateExchange(res, { errorCode: admitted.error.code });
     sendAzureError(res, admitted.error, admitted.headers);
     return true;
   }
   const { pool } = admitted;
   try {
-    if (url.rest.startsWith('/.management/')) {
+    if (isManagement) {
       await handleManagement(req, res, pool, url, requestOrigin(req).base);
       return true;
     }
     const parsed = requireIdentifier(url.query);
     if ('error' in parsed) throw parsed.error;
+    annotateExchange(res, { identifier: parsed.identifier });
     const acquired = await pool.acquire(parsed.identifier);
+    annotateExchange(res, {
+      sessionId: acquired.session.id,
+      allocated: acquired.allocated,
+      cold: acquired.cold,
+      waitMs: acquired.waitedMs,
+    });
     const end = pool.beginRequest(acquired.session);
     try {
       res.setHeader('x-sessionite-session', acquired.session.id);
@@ -68,6 +79,7 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse,
       const path = url.rest + (url.query ? `?${url.query}` : '');
       const outcome = await forwardRequest(req, res, acquired.session, path, forwardContext(req, url), deps.limits);
       end();
+      annotateExchange(res, { connectMs: outcome.connectMs, ttfbMs: outcome.ttfbMs, errorCode: outcome.error?.code });
       if (outcome.error) reportFailure(deps, pool, outcome.error, acquired.session.id, parsed.identifier);
       deps.events.emit({
         type: 'request.completed',
@@ -83,6 +95,7 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse,
     }
   } catch (error) {
     const apiError = toApiError(error);
+    annotateExchange(res, { errorCode: apiError.code });
     reportFailure(deps, pool, apiError, undefined, undefined);
     sendAzureError(res, apiError);
   }

@@ -1,0 +1,40 @@
+import type { ServerResponse } from 'node:http';
+
+/**
+ * What the engine knows about an exchange that the bytes on the wire do not say: which pool,
+ * identifier and session it reached, whether it allocated that session, and where the time went.
+ * Route handlers annotate the response; the recorder (if any) reads the annotation when the
+ * response ends. A WeakMap keeps this off the hot path's objects and frees it with the response.
+ */
+export type ExchangeKind = 'data' | 'management' | 'token' | 'arm' | 'identity';
+
+export interface ExchangeAnnotation {
+  kind?: ExchangeKind;
+  pool?: string;
+  identifier?: string;
+  sessionId?: string;
+  /** The request bound a session to its identifier (first request of that identifier). */
+  allocated?: boolean;
+  /** No ready session existed: the request waited for a container to start. */
+  cold?: boolean;
+  /** Time spent waiting for a session (allocation or cold start). */
+  waitMs?: number;
+  connectMs?: number;
+  /** Time from the start of forwarding to the session's response headers. */
+  ttfbMs?: number;
+  errorCode?: string;
+  /** Set on replays: the recorded exchange this one repeats. */
+  replayOf?: string;
+}
+
+const annotations = new WeakMap<ServerResponse, ExchangeAnnotation>();
+
+export function annotateExchange(res: ServerResponse, fields: ExchangeAnnotation): void {
+  const current = annotations.get(res);
+  if (current) Object.assign(current, fields);
+  else annotations.set(res, { ...fields });
+}
+
+export function exchangeAnnotation(res: ServerResponse): ExchangeAnnotation | undefined {
+  return annotations.get(res);
+}
