@@ -121,9 +121,15 @@ export class Emulator {
         onAvailable: () => this.onRuntimeAvailable(),
       },
     );
-    this.networks = new SessionNetworks(this.runtime, this.instanceId, this.labels, async (network) => {
-      await this.sessionIdentity?.attach(network);
-    });
+    this.networks = new SessionNetworks(
+      this.runtime,
+      this.instanceId,
+      this.labels,
+      async (network) => {
+        await this.sessionIdentity?.attach(network);
+      },
+      (line) => this.log(`warning: ${line}`),
+    );
     for (const spec of options.pools) this.pools.set(spec.name, new SessionPool(spec, this.poolContext()));
   }
 

@@ -16,6 +16,7 @@ export class SessionNetworks {
     private readonly instanceId: string,
     private readonly labels: Record<string, string>,
     private readonly onCreated: (network: SessionNetwork) => Promise<void>,
+    private readonly warn: (line: string) => void,
   ) {}
 
   name(egress: boolean): string {
@@ -39,6 +40,10 @@ export class SessionNetworks {
       labels: { ...this.labels, [LABELS.instance]: this.instanceId },
     });
     this.subnets.add(network.subnet);
+    // Published-port mode (Docker Desktop) cannot publish ports on internal networks.
+    if (!egress && (network as { egressEnforced?: boolean }).egressEnforced === false) {
+      this.warn(`egress cannot be blocked on ${network.name} in published-port mode: EgressDisabled pools can reach the network`);
+    }
     await this.onCreated(network);
     return network;
   }

@@ -14,8 +14,16 @@ export interface OutsideWorld {
   close(): void;
 }
 
-const HOST_ADDRESS = '198.18.0.1/30';
-const WORLD_ADDRESS = '198.18.0.2';
+/**
+ * Each world gets its own /30 inside 198.18.0.0/15, so test files running in parallel never put the
+ * same address on two interfaces.
+ */
+function worldSubnet(): { hostAddress: string; worldAddress: string } {
+  const [a = 0, b = 0] = randomBytes(2);
+  const base = `198.${18 + (a & 1)}.${b}`;
+  const last = (a >> 1) * 4;
+  return { hostAddress: `${base}.${last + 1}/30`, worldAddress: `${base}.${last + 2}` };
+}
 
 /** Why the namespace cannot be built here, or undefined when it can. */
 export function outsideWorldUnavailable(): string | undefined {
@@ -45,9 +53,9 @@ function teardown(namespace: string, hostIf: string, listener?: ChildProcess): v
   }
 }
 
-function startListener(namespace: string): Promise<{ listener: ChildProcess; port: number }> {
+function startListener(namespace: string, worldAddress: string): Promise<{ listener: ChildProcess; port: number }> {
   // Clients (the echo server's /egress) reset the connection at once: ignore per-socket errors.
-  const script = `require('net').createServer((s) => s.on('error', () => {}).end('ok\\n')).listen(0, '${WORLD_ADDRESS}', function () { console.log(this.address().port); })`;
+  const script = `require('net').createServer((s) => s.on('error', () => {}).end('ok\\n')).listen(0, '${worldAddress}', function () { console.log(this.address().port); })`;
   const listener = spawn('ip', ['netns', 'exec', namespace, process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     listener.once('error', reject);
@@ -58,6 +66,7 @@ function startListener(namespace: string): Promise<{ listener: ChildProcess; por
 
 export async function createOutsideWorld(): Promise<OutsideWorld> {
   const id = randomBytes(3).toString('hex');
+  const { hostAddress, worldAddress } = worldSubnet();
   const namespace = `sessionite-world-${id}`;
   const hostIf = `sw${id}h`;
   const worldIf = `sw${id}w`;
@@ -66,14 +75,14 @@ export async function createOutsideWorld(): Promise<OutsideWorld> {
     ip('netns', 'add', namespace);
     ip('link', 'add', hostIf, 'type', 'veth', 'peer', 'name', worldIf);
     ip('link', 'set', worldIf, 'netns', namespace);
-    ip('addr', 'add', HOST_ADDRESS, 'dev', hostIf);
+    ip('addr', 'add', hostAddress, 'dev', hostIf);
     ip('link', 'set', hostIf, 'up');
-    ip('-n', namespace, 'addr', 'add', `${WORLD_ADDRESS}/30`, 'dev', worldIf);
+    ip('-n', namespace, 'addr', 'add', `${worldAddress}/30`, 'dev', worldIf);
     ip('-n', namespace, 'link', 'set', worldIf, 'up');
     ip('-n', namespace, 'link', 'set', 'lo', 'up');
-    const started = await startListener(namespace);
+    const started = await startListener(namespace, worldAddress);
     listener = started.listener;
-    return { host: WORLD_ADDRESS, port: started.port, close: () => teardown(namespace, hostIf, listener) };
+    return { host: worldAddress, port: started.port, close: () => teardown(namespace, hostIf, listener) };
   } catch (err) {
     teardown(namespace, hostIf, listener);
     throw err;

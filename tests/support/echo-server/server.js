@@ -61,6 +61,20 @@ function egress(res, host, targetPort) {
   socket.once('error', (err) => finish(false, err.code || err.message));
 }
 
+/** GET another URL from inside the session (managed identity, reaching the host); headers as name:value. */
+function fetchFrom(res, target, headers) {
+  const request = http.get(target, { headers: Object.fromEntries(headers.map((h) => [h.slice(0, h.indexOf(':')), h.slice(h.indexOf(':') + 1)])), timeout: 3000 }, (upstream) => {
+    let body = '';
+    upstream.setEncoding('utf8');
+    upstream.on('data', (chunk) => (body += chunk));
+    upstream.on('end', () => json(res, 200, { status: upstream.statusCode, body }));
+  });
+  request.on('timeout', () => request.destroy(new Error('timeout after 3000 ms')));
+  request.on('error', (err) => {
+    if (!res.headersSent) json(res, 200, { status: 0, error: err.code || err.message });
+  });
+}
+
 function log(res, lines, stream) {
   const out = stream === 'stderr' ? process.stderr : process.stdout;
   for (let i = 1; i <= lines; i++) out.write(`log line ${i}/${lines}\n`);
@@ -108,6 +122,8 @@ async function route(req, res) {
       return json(res, 200, process.env);
     case 'GET /egress':
       return egress(res, q.get('host') || '', intParam(q, 'port', 80));
+    case 'GET /fetch':
+      return fetchFrom(res, q.get('url') || '', q.getAll('header'));
     case 'GET /log':
       return log(res, intParam(q, 'lines', 1), q.get('stream'));
     case 'GET /health':
