@@ -144,3 +144,34 @@ describe('sessions on Docker', () => {
     expect(message).toContain('FAIL_START');
   });
 });
+
+describe('probes on Docker', () => {
+  let probed: Harness;
+  beforeAll(async () => {
+    const base = testPool('x', image).container;
+    const probe = (type: 'Liveness' | 'Startup') => ({
+      type,
+      check: { kind: 'http' as const, path: '/health', port: 8080, scheme: 'HTTP' as const, headers: {} },
+      failureThreshold: 2,
+      initialDelayMs: 0,
+      periodMs: 1000,
+      timeoutMs: 1000,
+    });
+    probed = await startEmulator({
+      runtime: new DockerRuntime(),
+      pools: [testPool('probed', image, { container: { ...base, probes: [probe('Startup'), probe('Liveness')] } })],
+    });
+  });
+  afterAll(async () => {
+    await probed?.stop();
+  });
+
+  it('replaces a session whose liveness probe fails', async () => {
+    const first = await json(await fetch(probed.url('probed', '/', 'sick-user')));
+    const stopped = probed.emulator.events.waitFor('session.stopped', (e) => e.identifier === 'sick-user');
+    expect((await fetch(probed.url('probed', '/health?fail=1', 'sick-user'))).status).toBe(200);
+    expect((await stopped).reason).toBe('unhealthy');
+    const second = await json(await fetch(probed.url('probed', '/', 'sick-user')));
+    expect(second.hostname).not.toBe(first.hostname);
+  });
+});
