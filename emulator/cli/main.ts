@@ -11,6 +11,7 @@ Commands:
           --data-dir <dir>   data folder (default $SESSIONITE_DATA_DIR or ~/.sessionite)
           --https-port <n|0> HTTPS port (default 0: the OS chooses)
           --auth <mode>      token checks on the data plane: basic (default), strict, off
+          --tls-cert <pem> --tls-key <pem>   serve HTTPS with your own certificate
   token   Print a token from the running emulator, like az account get-access-token
           --resource <aud>   audience (default https://dynamicsessions.io)
           --output json|tsv  tsv prints the bare token

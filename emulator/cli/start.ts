@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAdminExtension } from '../admin/index.js';
 import { loadConfigFile } from '../config/load-file.js';
-import { Emulator } from '../emulator.js';
+import { Emulator, type AuthSettings } from '../emulator.js';
 import type { AuthMode } from '../identity/index.js';
 import { defaultDataDir } from './data-dir.js';
 import type { EngineLimits, PoolSpec } from '../pool/spec.js';
@@ -36,16 +36,28 @@ export async function startCommand(argv: string[]): Promise<void> {
       'data-dir': { type: 'string' },
       'https-port': { type: 'string', default: '0' },
       auth: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
     },
     strict: true,
   });
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
+    throw new Error('--tls-cert and --tls-key go together');
+  }
   const authMode = parseAuthMode(values.auth);
   let pools: PoolSpec[] = [];
   let limits: Partial<EngineLimits> = {};
+  let auth: AuthSettings = {};
   if (values.config) {
     const config = await loadConfigFile(resolve(values.config));
     pools = config.pools;
     limits = config.limits;
+    auth = config.auth;
+  }
+  // The flag overrides the file's mode; a user certificate replaces the local CA's.
+  if (authMode) auth = { ...auth, mode: authMode };
+  if (values['tls-cert'] && values['tls-key']) {
+    auth = { ...auth, userCert: { certPath: resolve(values['tls-cert']), keyPath: resolve(values['tls-key']) } };
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const emulator = new Emulator({
@@ -54,10 +66,10 @@ export async function startCommand(argv: string[]): Promise<void> {
     dataDir,
     host: values.host,
     // The dashboard and its admin API under /_sessionite/ (token required when --host is not loopback).
-    extensions: [createAdminExtension({ listenHost: values.host, dataDir })],
+    extensions: [createAdminExtension({ listenHost: values.host })],
     port: parsePort(values.port),
     httpsPort: parsePort(values['https-port']),
-    auth: authMode ? { mode: authMode } : undefined,
+    auth,
     log: (line) => process.stderr.write(`sessionite: ${line}\n`),
   });
   const ready = await emulator.start();

@@ -45,6 +45,29 @@ export const engineLimitsSchema = z
   } satisfies Record<keyof EngineLimits, z.ZodType>)
   .partial();
 
+/**
+ * Identity settings: the data plane's token checks, optional app registrations (then only these
+ * client ids get tokens) and who holds the Session Executor role. Secrets here are for local
+ * development only, like every value in this file.
+ */
+export const authSchema = z.strictObject({
+  mode: z.enum(['strict', 'basic', 'off']).optional(),
+  appRegistrations: z
+    .array(
+      z.strictObject({
+        clientId: z.string().min(1),
+        secret: z.string().min(1).optional(),
+        certificatePem: z.string().min(1).optional(),
+        objectId: z.string().min(1).optional(),
+        roles: z.array(z.string().min(1)).optional(),
+      }),
+    )
+    .optional(),
+  roleAssignments: z.strictObject({ sessionExecutors: z.array(z.string().min(1)) }).optional(),
+});
+
+export type AuthFileSettings = z.output<typeof authSchema>;
+
 const envelopeShape = {
   /** Lets editors find the JSON schema (`sessionite.schema.json`). */
   $schema: z.string().optional(),
@@ -52,6 +75,7 @@ const envelopeShape = {
   resourceGroup: resourceGroupSchema.optional(),
   location: locationSchema.optional(),
   limits: engineLimitsSchema.optional(),
+  auth: authSchema.optional(),
 };
 
 /** What the loader parses first; pools are checked one by one afterwards, so each reports separately. */

@@ -9,6 +9,7 @@ import {
   configFileSchema,
   resourceGroupSchema,
   subscriptionIdSchema,
+  type AuthFileSettings,
 } from './file-schema.js';
 import { issuesFromZod, type ValidationIssue } from './issues.js';
 import { normalizeSessionPool, type PoolPlacement } from './normalize.js';
@@ -33,6 +34,8 @@ export interface FileDefaults {
 export interface EmulatorFileConfig {
   defaults: FileDefaults;
   limits: EngineLimits;
+  /** The `auth` section as written (mode, app registrations, role assignments). */
+  auth: AuthFileSettings;
   pools: PoolSpec[];
   /** The validated ARM bodies, in the order of `pools` (secret values included: keep them server-side). */
   definitions: SessionPoolResource[];
@@ -72,7 +75,7 @@ export function parseConfigText(text: string, file: string): EmulatorFileConfig 
       issuesFromZod(envelope.error).map((issue) => formatProblem(file, issue)),
     );
   }
-  const { subscriptionId, resourceGroup, location, limits, pools = [] } = envelope.data;
+  const { subscriptionId, resourceGroup, location, limits, auth = {}, pools = [] } = envelope.data;
   const defaults: FileDefaults = {
     subscriptionId: subscriptionId ?? DEFAULT_SUBSCRIPTION_ID,
     resourceGroup: resourceGroup ?? DEFAULT_RESOURCE_GROUP,
@@ -83,6 +86,7 @@ export function parseConfigText(text: string, file: string): EmulatorFileConfig 
   return {
     defaults,
     limits: mergeLimits(limits ?? {}),
+    auth,
     pools: loaded.pools,
     definitions: loaded.definitions,
   };
