@@ -38,7 +38,8 @@ export async function tokenCommand(argv: string[]): Promise<void> {
     running.ca,
   );
   if (status !== 200 || typeof body.access_token !== 'string') {
-    throw new Error(`the token service refused: ${String(body.error_description ?? body.error ?? status)}`);
+    const reason = typeof body.error_description === 'string' ? body.error_description : `status ${status}`;
+    throw new Error(`the token service refused: ${reason}`);
   }
   if (values.output === 'tsv') {
     process.stdout.write(`${body.access_token}\n`);

@@ -70,10 +70,11 @@ describe('sessions on Docker', () => {
   it('applies resource limits, hardening and labels to the container', async () => {
     await fetch(harness.url('echo', '/', 'docker-limits'));
     const session = harness.emulator.getPool('echo')!.allSessions().find((s) => s.identifier === 'docker-limits')!;
-    const inspect = JSON.parse(docker('inspect', session.containerId!))[0] as {
+    const [inspect] = JSON.parse(docker('inspect', session.containerId!)) as {
       HostConfig: { NanoCpus: number; Memory: number; PidsLimit: number; SecurityOpt: string[]; CapDrop: string[] };
       Config: { Labels: Record<string, string>; Env: string[] };
-    };
+    }[];
+    if (!inspect) throw new Error('docker inspect returned nothing');
     expect(inspect.HostConfig.NanoCpus).toBe(500_000_000);
     expect(inspect.HostConfig.Memory).toBe(256 * 1024 * 1024);
     expect(inspect.HostConfig.PidsLimit).toBe(512);
@@ -90,7 +91,7 @@ describe('sessions on Docker', () => {
   it('streams a 64 MiB upload and download without corruption', async () => {
     const body = randomBytes(64 * 1024 * 1024);
     const upload = await json(
-      await fetch(harness.url('echo', '/upload', 'docker-stream'), { method: 'POST', body, duplex: 'half' } as RequestInit),
+      await fetch(harness.url('echo', '/upload', 'docker-stream'), { method: 'POST', body, duplex: 'half' }),
     );
     expect(upload.bytes).toBe(body.length);
     expect(upload.sha256).toBe(createHash('sha256').update(body).digest('hex'));

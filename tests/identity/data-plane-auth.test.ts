@@ -59,7 +59,7 @@ describe('data-plane token checks', () => {
       authorityHost: h.emulator.httpsUrl,
       disableInstanceDiscovery: true,
       tlsOptions: { ca },
-    } as ConstructorParameters<typeof ClientSecretCredential>[3]);
+    });
     const { token } = await credential.getToken('https://dynamicsessions.io/.default');
     const response = await fetch(h.url('p1', '/x', 'user-1'), { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);

@@ -17,7 +17,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess 
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => {
+  createInterface({ input: child.stderr }).on('line', (line) => {
     stderr.push(line);
     for (const waiter of [...waiters]) {
       if (waiter.pattern.test(line)) {
