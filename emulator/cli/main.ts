@@ -1,5 +1,9 @@
 import { tokenCommand, trustCommand } from './identity-commands.js';
 import { startCommand } from './start.js';
+import { poolCommand } from './pool.js';
+import { resetCommand } from './pool-reset.js';
+import { sessionCommand } from './session.js';
+import { LOGS_USAGE, logsCommand } from './logs.js';
 
 const USAGE = `Usage: sessionite <command> [options]
 
@@ -16,7 +20,11 @@ Commands:
           --resource <aud>   audience (default https://dynamicsessions.io)
           --output json|tsv  tsv prints the bare token
   trust   Print how to trust the emulator's local CA (Node, Python, curl, OS store)
-
+  pool    create|update|show|list|delete session pools, like az containerapp sessionpool
+          (sessionite pool --help for the options)
+  session list|show|stop sessions of a pool, like az containerapp session
+  reset   Forget the pools created at run time and their stored secrets (emulator stopped)
+${LOGS_USAGE}
 The token and trust commands find the running emulator through --data-dir (or --endpoint <https-url>).
 `;
 
@@ -27,11 +35,23 @@ export async function main(argv: string[]): Promise<void> {
       case 'start':
         await startCommand(rest);
         return;
+      case 'logs':
+        await logsCommand(rest);
+        return;
       case 'token':
         await tokenCommand(rest);
         return;
       case 'trust':
         await trustCommand(rest);
+        return;
+      case 'pool':
+        process.exitCode = await poolCommand(rest);
+        return;
+      case 'session':
+        process.exitCode = await sessionCommand(rest);
+        return;
+      case 'reset':
+        process.exitCode = await resetCommand(rest);
         return;
       case undefined:
       case 'help':

@@ -9,6 +9,7 @@ import {
 import { resolveDockerEndpoint, type DockerEndpoint } from './docker-endpoint.js';
 import { dockerMessage, EngineUnreachableError, runtimeError, tolerate } from './docker-errors.js';
 import { watchExits } from './docker-events.js';
+import { dockerLogs } from './docker-logs.js';
 import { ensureImage } from './docker-image.js';
 import {
   ensureNetwork,
@@ -18,6 +19,8 @@ import {
   type DockerSessionNetwork,
 } from './docker-network.js';
 import type {
+  ContainerLogEntry,
+  ContainerLogOptions,
   ContainerRuntime,
   ContainerSpec,
   OwnedContainer,
@@ -124,6 +127,10 @@ export class DockerRuntime implements ContainerRuntime {
       const buffer = Buffer.isBuffer(raw) ? raw : Buffer.from(typeof raw === 'string' ? raw : JSON.stringify(raw));
       return demultiplexLogs(buffer);
     });
+  }
+
+  logs(id: string, options: ContainerLogOptions): AsyncIterable<ContainerLogEntry[]> {
+    return dockerLogs(this.docker, id, options);
   }
 
   async isRunning(id: string): Promise<boolean> {

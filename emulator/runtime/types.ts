@@ -74,6 +74,23 @@ export type RuntimeEvent =
   /** The engine's event stream ended: the engine went away. The runtime re-subscribes after `ping` works. */
   | { type: 'disconnected'; error: string };
 
+/** One entry of a container's output as the engine stored it (json-file: one line per entry). */
+export interface ContainerLogEntry {
+  stream: 'stdout' | 'stderr';
+  /** The engine's time of the entry, RFC 3339 with nanoseconds (`2026-01-02T03:04:05.123456789Z`). */
+  timestamp: string;
+  /** The bytes written: one line ending in '\n', or a piece of a longer line the engine split (no '\n'). */
+  data: Buffer;
+}
+
+export interface ContainerLogOptions {
+  /** Only entries at or after this engine timestamp (inclusive, so a resumed reader sees the last one again). */
+  since?: string;
+  /** Keep the iteration open for new output until the container stops, the engine goes away or `signal` aborts. */
+  follow: boolean;
+  signal?: AbortSignal;
+}
+
 export interface ContainerRuntime {
   /** Resolves when the engine answers; rejects with a readable message when it does not. */
   ping(): Promise<RuntimeInfo>;
@@ -87,6 +104,11 @@ export interface ContainerRuntime {
   remove(id: string): Promise<void>;
   /** The last `lines` lines of the container's combined output (for "exited before ready" errors). */
   tail(id: string, lines: number): Promise<string>;
+  /**
+   * The container's stdout/stderr entries in the order written, in batches as they arrive. Ends when
+   * the container stops (with `follow`) or the stored output is read; throws when the engine fails.
+   */
+  logs(id: string, options: ContainerLogOptions): AsyncIterable<ContainerLogEntry[]>;
   /** Whether the container is still running (false when it exited or is gone). */
   isRunning(id: string): Promise<boolean>;
   /** Subscribes to exits of containers carrying `labels`; returns an unsubscribe function. */

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
+  ContainerLogEntry,
+  ContainerLogOptions,
   ContainerRuntime,
   ContainerSpec,
   OwnedContainer,
@@ -93,6 +95,7 @@ export class FakeRuntime implements ContainerRuntime {
     const container = this.containers.get(id);
     if (!container) return;
     container.running = false;
+    this.output.get(id)?.wake();
     container.server.close();
     container.server.closeAllConnections();
     for (const { labels, listener } of this.listeners) {
@@ -106,6 +109,7 @@ export class FakeRuntime implements ContainerRuntime {
     const container = this.containers.get(id);
     if (!container) return;
     this.containers.delete(id);
+    this.output.get(id)?.wake();
     container.server.close();
     container.server.closeAllConnections();
   }
@@ -116,6 +120,31 @@ export class FakeRuntime implements ContainerRuntime {
 
   async isRunning(id: string): Promise<boolean> {
     return this.containers.get(id)?.running ?? false;
+  }
+
+  // ---- Container output (ContainerRuntime.logs): the test writes lines, readers follow them. ----
+  readonly output = new Map<string, FakeLogs>();
+
+  /** Appends one entry to a container's output; `text` should end in '\n' unless it is a partial line. */
+  writeLog(id: string, stream: 'stdout' | 'stderr', text: string | Buffer, timestamp = fakeTimestamp()): void {
+    const logs = this.logsOf(id);
+    logs.entries.push({ stream, timestamp, data: Buffer.isBuffer(text) ? text : Buffer.from(text) });
+    logs.wake();
+  }
+
+  /** Makes every open `logs` reader of the container fail, as when the engine connection drops. */
+  breakLogReaders(id: string): void {
+    this.logsOf(id).breakReaders();
+  }
+
+  logs(id: string, options: ContainerLogOptions): AsyncIterable<ContainerLogEntry[]> {
+    return this.logsOf(id).read(options, () => this.containers.get(id)?.running === true);
+  }
+
+  private logsOf(id: string): FakeLogs {
+    let logs = this.output.get(id);
+    if (!logs) this.output.set(id, (logs = new FakeLogs()));
+    return logs;
   }
 
   watch(labels: Record<string, string>, listener: (event: RuntimeEvent) => void): () => void {
@@ -147,6 +176,53 @@ export class FakeRuntime implements ContainerRuntime {
 
   running(): FakeContainer[] {
     return [...this.containers.values()];
+  }
+}
+
+let fakeMicros = Date.now() * 1000;
+/** Strictly increasing RFC3339Nano times (at least 1 µs apart), like an engine's. */
+function fakeTimestamp(): string {
+  fakeMicros = Math.max(fakeMicros + 1, Date.now() * 1000);
+  const micros = String(fakeMicros % 1000).padStart(3, '0');
+  return new Date(Math.floor(fakeMicros / 1000)).toISOString().replace('Z', `${micros}000Z`);
+}
+
+/** One fake container's output; `read` follows it like the engine's logs API (since is inclusive). */
+class FakeLogs {
+  readonly entries: ContainerLogEntry[] = [];
+  private waiters: (() => void)[] = [];
+  private generation = 0;
+
+  wake(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+
+  breakReaders(): void {
+    this.generation++;
+    this.wake();
+  }
+
+  async *read(options: ContainerLogOptions, running: () => boolean): AsyncGenerator<ContainerLogEntry[]> {
+    const generation = this.generation;
+    let index = 0;
+    if (options.since !== undefined) {
+      const since = options.since;
+      while (index < this.entries.length && (this.entries[index] as ContainerLogEntry).timestamp < since) index++;
+    }
+    for (;;) {
+      if (generation !== this.generation) throw new Error('fake log stream broke');
+      if (index < this.entries.length) {
+        const batch = this.entries.slice(index);
+        index = this.entries.length;
+        yield batch;
+        continue;
+      }
+      if (!options.follow || !running() || options.signal?.aborted) return;
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        options.signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
   }
 }
 

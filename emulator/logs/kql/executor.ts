@@ -6,7 +6,7 @@ import { compileSortKeys, planOperator } from './operators.js';
 import { OutputSink, type Sink, type Stage } from './sink.js';
 import { topStage } from './sort.js';
 import { KQL_TABLES } from './tables.js';
-import type { ExecuteOptions, KqlResult, KqlSource, TableSchema } from './types.js';
+import type { ExecuteOptions, KqlResult, KqlSource, PushRows, Row, TableSchema } from './types.js';
 import { accessor, type ScopeColumn } from './values.js';
 
 /** The Log Analytics portal's row cap. */
@@ -48,6 +48,10 @@ function planPipeline(
   return { columns, stages };
 }
 
+function isPushRows(rows: Iterable<Row>): rows is PushRows {
+  return typeof (rows as Partial<PushRows>).forEachRow === 'function';
+}
+
 function unknownTable(query: Query, source: KqlSource): KqlError {
   const available = Object.keys(source.schemas ?? KQL_TABLES).join(', ');
   return kqlError(
@@ -87,7 +91,9 @@ export function executeKql(query: Query, source: KqlSource, options: ExecuteOpti
   const out = new OutputSink(pipeline.columns.map(accessor), maxRows);
   let head: Sink = out;
   for (let i = pipeline.stages.length - 1; i >= 0; i--) head = (pipeline.stages[i] as Stage)(head);
-  for (const row of rows) if (!head.push(row)) break;
+  const sink = head;
+  if (isPushRows(rows)) rows.forEachRow((row) => sink.push(row));
+  else for (const row of rows) if (!sink.push(row)) break;
   head.end();
   return {
     columns: pipeline.columns.map(({ name, type }) => ({ name, type })),

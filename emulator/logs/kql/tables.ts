@@ -23,9 +23,12 @@ export const consoleLogsSchema = {
   ContainerId_s: 'string',
   ContainerName_s: 'string',
   ContainerImage_s: 'string',
-  /** `stdout` or `stderr`. */
+  /** `stdout` or `stderr`; `system` for Sessionite's own notes (lines dropped, records removed by retention). */
   Stream_s: 'string',
-  /** `info` for stdout lines, `error` for stderr lines unless the store knows better. */
+  /**
+   * `debug`, `info`, `warning`, `error` or `critical`, inferred from the line (a leading level word,
+   * `level=…`, a JSON `level` field); otherwise `info` for stdout and `error` for stderr lines.
+   */
   Level_s: 'string',
   Log_s: 'string',
   _ResourceId: 'string',

@@ -26,8 +26,16 @@ export interface ScanHints {
   readonly equals: ReadonlyMap<string, string>;
 }
 
+/**
+ * Rows a source may hand over push-style: `forEachRow` calls `push` for each row in store order and
+ * stops when it returns false. Big scans run several times faster this way than through an iterator.
+ */
+export interface PushRows extends Iterable<Row> {
+  forEachRow(push: (row: Row) => boolean): void;
+}
+
 export interface KqlSource {
-  /** Rows of a table in store order, or undefined when the table does not exist. */
+  /** Rows of a table in store order (optionally `PushRows`), or undefined when the table does not exist. */
   table(name: string, hints?: ScanHints): Iterable<Row> | undefined;
   /** The value of `now()` for the whole query (evaluated once, as in Kusto). */
   now(): number;
