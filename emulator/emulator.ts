@@ -153,6 +153,11 @@ export class Emulator {
     return this.monitor.available;
   }
 
+  /** The data folder this emulator keeps its state in (shown by the dashboard's settings). */
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
+
   get httpUrl(): string {
     return this.baseUrl;
   }
@@ -326,6 +331,7 @@ export class Emulator {
   createPool(spec: PoolSpec): SessionPool {
     if (this.pools.has(spec.name)) throw new Error(`pool '${spec.name}' already exists`);
     const pool = new SessionPool(spec, this.poolContext());
+    if (this.pausedAll) pool.setPaused(true);
     this.pools.set(spec.name, pool);
     this.events.emit({ type: 'pool.created', pool: spec.name });
     if (this.state === 'running' && this.monitor.available) void pool.prepare();
@@ -354,6 +360,20 @@ export class Emulator {
     this.events.emit({ type: 'pool.deleted', pool: name });
     return true;
   }
+
+  // ── Pause (the desktop tray's "pause all pools"; see SessionPool.setPaused) ─────────────────────
+  private pausedAll = false;
+
+  get poolsPaused(): boolean {
+    return this.pausedAll;
+  }
+
+  /** Pauses or resumes every pool, including pools created while paused. */
+  setPoolsPaused(paused: boolean): void {
+    this.pausedAll = paused;
+    for (const pool of this.pools.values()) pool.setPaused(paused);
+  }
+  // ─────────────────────────────────────────────────────────────────────────────────────────────────
 
   /** Engine facts for status pages: reachability, version, the chosen endpoint. */
   runtimeStatus(): { available: boolean; problem: string; version?: string; name?: string } {
@@ -410,14 +430,15 @@ export class Emulator {
 
   private async shutdown(): Promise<void> {
     this.state = 'closing';
-    for (const extension of this.options.extensions ?? []) {
-      await extension.stop?.(this).catch((error: unknown) => this.log(`warning: ${String(error)}`));
-    }
-    this.monitor.stop();
     const closed = this.closeServers();
     const bound = this.options.shutdownTimeoutMs ?? 5000;
     const disposed = Promise.all([...this.pools.values()].map((p) => p.dispose('shutdown')));
     await Promise.race([disposed, new Promise((r) => setTimeout(r, bound).unref())]);
+    this.monitor.stop();
+    // Extensions stop after the pools, so the logs store still records the shutdown's own events.
+    for (const extension of this.options.extensions ?? []) {
+      await extension.stop?.(this).catch((error: unknown) => this.log(`warning: ${String(error)}`));
+    }
     await this.sessionIdentity?.close();
     await this.sweepContainers();
     await closed;

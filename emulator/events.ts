@@ -11,7 +11,9 @@ export type StopReason =
   | 'templateChanged'
   | 'poolDeleted'
   | 'shutdown'
-  | 'startFailed';
+  | 'startFailed'
+  /** The host paused every pool (desktop tray): warm and starting sessions are stopped. */
+  | 'paused';
 
 export type EngineEvent =
   | { type: 'pool.created'; pool: string }

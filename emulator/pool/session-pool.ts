@@ -51,6 +51,7 @@ export class SessionPool {
   private consecutiveFailures = 0;
   private backoffUntil = 0;
   private backoffTimer?: NodeJS.Timeout;
+  private pausedByHost = false;
 
   constructor(
     public spec: PoolSpec,
@@ -124,6 +125,7 @@ export class SessionPool {
     if (this.state === 'deleting') throw Errors.poolNotFound(this.name);
     if (!this.ctx.runtimeAvailable()) throw Errors.dockerUnavailable(this.ctx.runtimeProblem());
     if (this.state === 'failed') throw Errors.poolNotReady(this.name, this.problem);
+    if (this.pausedByHost) throw Errors.poolNotReady(this.name, PAUSED_PROBLEM);
     const max = this.spec.maxConcurrentSessions;
     if (this.byIdentifier.size + this.queue.length >= max) {
       throw Errors.capacityReached(this.name, max, this.ctx.limits.capacityErrorStatus);
@@ -268,9 +270,33 @@ export class SessionPool {
     await Promise.all([...this.starts]);
   }
 
+  // ── Pause (the desktop tray's "pause all pools") ────────────────────────────────────────────────
+  get paused(): boolean {
+    return this.pausedByHost;
+  }
+
+  /**
+   * A paused pool keeps no warm sessions and allocates none (SessionPoolNotReady, 503): ready and
+   * starting containers are stopped and waiting requests fail. Allocated sessions keep running until
+   * their lifecycle ends, so a developer's open work is not cut off. Resuming refills the ready pool.
+   */
+  setPaused(paused: boolean): void {
+    if (this.pausedByHost === paused) return;
+    this.pausedByHost = paused;
+    if (!paused) {
+      this.reconcile();
+      return;
+    }
+    this.queue.failAll(Errors.poolNotReady(this.name, PAUSED_PROBLEM));
+    for (const session of [...this.sessions.values()]) {
+      if (session.state === 'ready' || session.state === 'starting') void this.stopSession(session, 'paused');
+    }
+  }
+  // ─────────────────────────────────────────────────────────────────────────────────────────────────
+
   /** Starts containers until ready sessions + waiting requests are covered, within max and parallelism. */
   reconcile(): void {
-    if (this.state !== 'ready' || !this.ctx.runtimeAvailable()) return;
+    if (this.state !== 'ready' || !this.ctx.runtimeAvailable() || this.pausedByHost) return;
     if (Date.now() < this.backoffUntil) return;
     const counts = this.counts();
     const startingCurrent = [...this.sessions.values()].filter(
@@ -378,14 +404,14 @@ export class SessionPool {
       session.startAbort.abort();
       return;
     }
-    await this.removeContainer(session);
+    await this.removeContainer(session, GRACEFUL_STOPS.has(reason) ? STOP_GRACE_SECONDS : 0);
   }
 
-  private async removeContainer(session: Session): Promise<void> {
+  private async removeContainer(session: Session, graceSeconds = 0): Promise<void> {
     session.agent?.destroy();
     this.ctx.sessionEnded?.(this.name, session.id);
     try {
-      if (session.containerId) await this.ctx.runtime.remove(session.containerId);
+      if (session.containerId) await this.ctx.runtime.remove(session.containerId, { graceSeconds });
     } catch {
       // The engine is gone or the container already is; start-up reaping covers the rest.
     } finally {
@@ -394,6 +420,16 @@ export class SessionPool {
     }
   }
 }
+
+/**
+ * Stops the platform decides on (API, cooldown, max alive, template change, pool deletion, pause) give
+ * the process a moment to exit on SIGTERM, so its last output lines reach the console log. Shutdown,
+ * dead or unhealthy containers and failed starts are removed at once.
+ */
+const GRACEFUL_STOPS = new Set<StopReason>(['api', 'cooldown', 'maxAlive', 'templateChanged', 'poolDeleted', 'paused']);
+const STOP_GRACE_SECONDS = 2;
+
+const PAUSED_PROBLEM = 'it is paused (resume it from the Sessionite tray menu)';
 
 export function messageOf(error: unknown): string {
   if (error instanceof ApiError || error instanceof Error) return error.message;

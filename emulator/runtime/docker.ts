@@ -25,6 +25,7 @@ import type {
   ContainerSpec,
   OwnedContainer,
   RegistryCredentials,
+  RemoveOptions,
   RuntimeEvent,
   RuntimeInfo,
   SessionNetworkSpec,
@@ -111,10 +112,17 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(id: string, options: RemoveOptions = {}): Promise<void> {
+    const container = this.docker.getContainer(id);
+    if (options.graceSeconds) {
+      // 304: already stopped; 404: gone. Any other failure still ends in the forced removal below.
+      await tolerate(() => container.stop({ t: options.graceSeconds }) as Promise<unknown>, [304, 404], undefined).catch(
+        () => undefined,
+      );
+    }
     // 404: already gone; 409: the engine is removing it already (a concurrent remove or AutoRemove).
     await this.engine(`Could not remove container ${id}`, () =>
-      tolerate(() => this.docker.getContainer(id).remove({ force: true, v: true }) as Promise<unknown>, [404, 409], undefined),
+      tolerate(() => container.remove({ force: true, v: true }) as Promise<unknown>, [404, 409], undefined),
     );
   }
 

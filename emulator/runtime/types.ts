@@ -63,6 +63,14 @@ export interface OwnedContainer {
   running: boolean;
 }
 
+export interface RemoveOptions {
+  /**
+   * Ask the process to exit (SIGTERM) and wait up to this long before killing it, so its last
+   * output lines are written. 0 or absent: kill at once.
+   */
+  graceSeconds?: number;
+}
+
 export interface RuntimeInfo {
   name: string;
   version: string;
@@ -101,7 +109,7 @@ export interface ContainerRuntime {
   /** Creates and starts the container. Rejects (and leaves nothing behind) if either step fails. */
   start(spec: ContainerSpec): Promise<StartedContainer>;
   /** Force-removes the container; a container that is already gone is not an error. */
-  remove(id: string): Promise<void>;
+  remove(id: string, options?: RemoveOptions): Promise<void>;
   /** The last `lines` lines of the container's combined output (for "exited before ready" errors). */
   tail(id: string, lines: number): Promise<string>;
   /**

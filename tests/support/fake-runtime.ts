@@ -7,6 +7,7 @@ import type {
   ContainerRuntime,
   ContainerSpec,
   OwnedContainer,
+  RemoveOptions,
   RuntimeEvent,
   RuntimeInfo,
   SessionNetwork,
@@ -105,7 +106,7 @@ export class FakeRuntime implements ContainerRuntime {
     }
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(id: string, _options?: RemoveOptions): Promise<void> {
     const container = this.containers.get(id);
     if (!container) return;
     this.containers.delete(id);
