@@ -1,0 +1,107 @@
+import type { Response } from 'express';
+import type { EventStream, TimedEvent } from '../events.js';
+import type { EventBatch, SequencedEvent } from './contract.js';
+
+export interface EventFeedOptions {
+  /** How long events stay available for replay to new connections. */
+  keepMs?: number;
+  /** At most this many events are kept (oldest dropped first). */
+  maxKept?: number;
+  /** Batching window: one message per client per window. */
+  flushMs?: number;
+  heartbeatMs?: number;
+  now?: () => number;
+}
+
+/**
+ * The engine's event stream as server-sent events. Every event gets a sequence number; a connection
+ * first receives the recent events (or those after `?after=seq` on a reconnect), then live batches.
+ * Batching bounds the work per client under heavy traffic: a thousand requests a second become ten
+ * messages a second.
+ */
+export class EventFeed {
+  private readonly kept: SequencedEvent[] = [];
+  private pending: SequencedEvent[] = [];
+  private readonly clients = new Set<Response>();
+  private seq = 0;
+  private flushTimer?: NodeJS.Timeout;
+  private heartbeat?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
+  private readonly keepMs: number;
+  private readonly maxKept: number;
+  private readonly flushMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: EventFeedOptions = {}) {
+    this.keepMs = options.keepMs ?? 15 * 60_000;
+    this.maxKept = options.maxKept ?? 5000;
+    this.flushMs = options.flushMs ?? 100;
+    this.now = options.now ?? Date.now;
+  }
+
+  attach(events: EventStream): void {
+    this.unsubscribe?.();
+    this.unsubscribe = events.subscribe((event) => this.push(event));
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => this.ping(), this.options.heartbeatMs ?? 15_000);
+    this.heartbeat.unref();
+  }
+
+  private push(event: TimedEvent): void {
+    const item = { seq: ++this.seq, event };
+    this.kept.push(item);
+    if (this.kept.length > this.maxKept) this.kept.splice(0, this.kept.length - this.maxKept);
+    if (this.clients.size === 0) return;
+    this.pending.push(item);
+    this.flushTimer ??= setTimeout(() => this.flush(), this.flushMs);
+  }
+
+  private recent(after: number | undefined): SequencedEvent[] {
+    const oldest = this.now() - this.keepMs;
+    return this.kept.filter((item) => (after === undefined ? item.event.time >= oldest : item.seq > after));
+  }
+
+  /** Takes over `res` as an event stream until the client goes away or the feed closes. */
+  connect(res: Response, after: number | undefined): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-accel-buffering': 'no',
+    });
+    res.flushHeaders();
+    this.clients.add(res);
+    res.on('close', () => this.clients.delete(res));
+    this.write(res, { replay: true, events: this.recent(after) });
+  }
+
+  private flush(): void {
+    this.flushTimer = undefined;
+    const events = this.pending;
+    this.pending = [];
+    if (events.length === 0) return;
+    for (const client of this.clients) this.write(client, { replay: false, events });
+  }
+
+  private write(res: Response, batch: EventBatch): void {
+    const last = batch.events.at(-1)?.seq ?? this.seq;
+    res.write(`id: ${last}\ndata: ${JSON.stringify(batch)}\n\n`);
+  }
+
+  private ping(): void {
+    for (const client of this.clients) client.write(': ping\n\n');
+  }
+
+  get connections(): number {
+    return this.clients.size;
+  }
+
+  close(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    clearInterval(this.heartbeat);
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    for (const client of this.clients) client.end();
+    this.clients.clear();
+  }
+}

@@ -1,0 +1,38 @@
+import type { Locator, Page } from 'playwright-core';
+import type { DashboardPage } from './dashboard-page.js';
+
+/** Sessions: the live table of one pool. */
+export class SessionsPage {
+  readonly page: Page;
+
+  constructor(private readonly dashboard: DashboardPage) {
+    this.page = dashboard.page;
+  }
+
+  async open(pool: string): Promise<void> {
+    await this.dashboard.go('Sessions');
+    await this.page.getByLabel('Pool', { exact: true }).selectOption(pool);
+  }
+
+  get table(): Locator {
+    return this.page.getByRole('table', { name: /^Sessions of / });
+  }
+
+  row(identifier: string): Locator {
+    return this.table.getByRole('row').filter({ hasText: identifier });
+  }
+
+  expiresIn(identifier: string): Locator {
+    return this.row(identifier).getByTestId('expires-in');
+  }
+
+  async stop(identifier: string): Promise<void> {
+    await this.row(identifier)
+      .getByRole('button', { name: `Stop session ${identifier}` })
+      .click();
+  }
+
+  get emptyState(): Locator {
+    return this.page.getByText('No sessions in this pool');
+  }
+}
