@@ -4,6 +4,7 @@ import { poolCommand } from './pool.js';
 import { resetCommand } from './pool-reset.js';
 import { sessionCommand } from './session.js';
 import { LOGS_USAGE, logsCommand } from './logs.js';
+import { requestsCommand } from './requests.js';
 
 const USAGE = `Usage: sessionite <command> [options]
 
@@ -16,6 +17,7 @@ Commands:
           --https-port <n|0> HTTPS port (default 0: the OS chooses)
           --auth <mode>      token checks on the data plane: basic (default), strict, off
           --tls-cert <pem> --tls-key <pem>   serve HTTPS with your own certificate
+          --reset            forget every pool stored by earlier runs (ARM/CLI/dashboard) first
   token   Print a token from the running emulator, like az account get-access-token
           --resource <aud>   audience (default https://dynamicsessions.io)
           --output json|tsv  tsv prints the bare token
@@ -24,7 +26,9 @@ Commands:
           (sessionite pool --help for the options)
   session list|show|stop sessions of a pool, like az containerapp session
   reset   Forget the pools created at run time and their stored secrets (emulator stopped)
-${LOGS_USAGE}
+${LOGS_USAGE}  requests list|show|replay|export|import|status|pause|resume|clear recorded exchanges
+          (sessionite requests --help for the options)
+
 The token and trust commands find the running emulator through --data-dir (or --endpoint <https-url>).
 `;
 
@@ -37,6 +41,9 @@ export async function main(argv: string[]): Promise<void> {
         return;
       case 'logs':
         await logsCommand(rest);
+        return;
+      case 'requests':
+        await requestsCommand(rest);
         return;
       case 'token':
         await tokenCommand(rest);

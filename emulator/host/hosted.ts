@@ -3,6 +3,8 @@ import { createAdminExtension, type AdminExtension, type AdminOptions } from '..
 import { loadConfigFile } from '../config/load-file.js';
 import { Emulator, type AuthSettings, type ReadyInfo } from '../emulator.js';
 import { createLogsExtension } from '../logs/index.js';
+import { createArmExtension } from '../arm/index.js';
+import { PoolPersistence } from '../store/persistence.js';
 import { createTrafficExtension, type TrafficExtension } from '../traffic/index.js';
 import { DockerRuntime } from '../runtime/docker.js';
 import type { AuthMode } from '../identity/index.js';
@@ -25,6 +27,8 @@ export const START_FLAGS = {
   auth: { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
+  /** Forget every stored pool (and its secrets) before starting. */
+  reset: { type: 'boolean' },
 } as const;
 
 export type StartFlag = keyof typeof START_FLAGS;
@@ -40,6 +44,7 @@ export interface HostSettings {
   dataDir: string;
   authMode?: AuthMode;
   userCert?: { certPath: string; keyPath: string };
+  reset?: boolean;
 }
 
 export interface HostDefaults {
@@ -86,6 +91,7 @@ export function hostSettingsFromFlags(values: StartFlagValues, defaults: HostDef
     dataDir: resolve(dataDir ?? defaults.dataDir),
     authMode: parseAuthMode(flag(values, 'auth')),
     ...(certPath && keyPath ? { userCert: { certPath: resolve(certPath), keyPath: resolve(keyPath) } } : {}),
+    ...(values.reset === true ? { reset: true } : {}),
   };
 }
 
@@ -120,11 +126,21 @@ export async function createHostedEmulator(
   // The flag overrides the file's mode; a user certificate replaces the local CA's.
   if (settings.authMode) auth = { ...auth, mode: settings.authMode };
   if (settings.userCert) auth = { ...auth, userCert: settings.userCert };
+  // Pools created at run time are stored in the data folder; ARM and the dashboard write through the
+  // same validation. Persistence starts first: pools present when it starts are the config file's.
+  const persistence = new PoolPersistence({ dataDir: settings.dataDir, log: wiring.log, reset: settings.reset });
+  const arm = createArmExtension({ persistence, log: wiring.log });
   // The dashboard and its admin API under /_sessionite/ (token required when not on loopback).
   const admin = createAdminExtension({
     ...wiring.admin,
     listenHost: settings.host,
-    features: { ...wiring.admin?.features, logs: { available: true }, requests: { available: true } },
+    pools: arm.poolWriter,
+    features: {
+      ...wiring.admin?.features,
+      logs: { available: true },
+      requests: { available: true },
+      arm: { available: true },
+    },
   });
   // Console logs and platform events under /_sessionite/api/logs, behind the admin API's guard;
   // listed before the admin extension, whose router answers every other path under it.
@@ -160,7 +176,7 @@ export async function createHostedEmulator(
     limits,
     dataDir: settings.dataDir,
     host: settings.host,
-    extensions: [traffic, logs, admin],
+    extensions: [traffic, persistence, arm, logs, admin],
     port: settings.port,
     httpsPort: settings.httpsPort,
     auth,
