@@ -83,8 +83,14 @@ export function forwardRequest(
       outcome.ttfbMs = performance.now() - started;
       outcome.status = upstreamRes.statusCode ?? 502;
       res.writeHead(outcome.status, upstreamRes.statusMessage, downstreamResponseHeaders(upstreamRes.headers));
-      // Headers go out as soon as the session sent them (long polls, server-sent events).
-      res.flushHeaders();
+      // Headers go out as soon as the session sent them (long polls, server-sent events): when no body
+      // arrived with them, they are flushed on their own once this read is handled. Otherwise they
+      // leave with the first body chunk, one socket write instead of two (bench: ~50 µs per request).
+      let bodyStarted = false;
+      upstreamRes.once('data', () => (bodyStarted = true));
+      setImmediate(() => {
+        if (!bodyStarted && !res.writableEnded && !res.destroyed) res.flushHeaders();
+      });
       upstreamRes.pipe(res);
       upstreamRes.on('error', () => res.destroy());
       upstreamRes.on('aborted', () => res.destroy());

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { ExchangeKind } from './types.js';
 
 /**
  * What the engine knows about an exchange that the bytes on the wire do not say: which pool,
@@ -6,7 +7,7 @@ import type { ServerResponse } from 'node:http';
  * Route handlers annotate the response; the recorder (if any) reads the annotation when the
  * response ends. A WeakMap keeps this off the hot path's objects and frees it with the response.
  */
-export type ExchangeKind = 'data' | 'management' | 'token' | 'arm' | 'identity';
+export type { ExchangeKind };
 
 export interface ExchangeAnnotation {
   kind?: ExchangeKind;
