@@ -27,7 +27,7 @@ export interface ArmExtensionOptions {
 
 export interface ArmExtension extends EmulatorExtension {
   /** The dashboard's pool writer backed by the same rules, persistence and operations as ARM. */
-  poolWriter(emulator: Emulator): ArmPoolWriter;
+  poolWriter: (emulator: Emulator) => ArmPoolWriter;
 }
 
 /**
