@@ -7,18 +7,13 @@ import { toApiError, writeAzureErrorToSocket } from '../http/azure-error.js';
 import { parsePoolUrl } from '../http/pool-url.js';
 import { requireIdentifier } from '../pool/identifier.js';
 import { upstreamRequestHeaders } from './headers.js';
+import type { ExchangeAnnotation } from '../traffic/annotations.js';
 
 /** What an observer (the traffic recorder) learns about an upgrade handshake; never the frames. */
-export interface UpgradeHandshake {
+export interface UpgradeHandshake
+  extends Pick<ExchangeAnnotation, 'pool' | 'identifier' | 'sessionId' | 'allocated' | 'cold' | 'waitMs' | 'connectMs'> {
   /** performance.now() when the upgrade request arrived. */
   startedAt: number;
-  pool?: string;
-  identifier?: string;
-  sessionId?: string;
-  allocated?: boolean;
-  cold?: boolean;
-  waitMs?: number;
-  connectMs?: number;
   /** The connected session socket, already piped to the client: observers may read it, never write. */
   upstream?: Socket;
   /** The handshake failed with this error (written to the client as an Azure error). */

@@ -8,6 +8,7 @@ import type { Recorder } from './recorder.js';
 import { planReplay, recordSource, type PlanContext, type ReplayPlan, type ReplaySource } from './replay-plan.js';
 import { REPLAY_HEADER } from './tap.js';
 import type { ImportRequest, ReplayBatchRequest, ReplayBatchResponse, ReplayOptions, ReplayResult } from './types.js';
+import { withTimeout } from '../util/with-timeout.js';
 
 const DATA_PLANE_AUDIENCE = 'https://dynamicsessions.io';
 /** After the response has ended, how long the record may take to be written. */
@@ -139,18 +140,3 @@ export class Replayer {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(message)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
