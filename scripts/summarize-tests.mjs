@@ -12,8 +12,11 @@ try {
   passed = report.numPassedTests;
   failed += report.numFailedTests;
   skipped = report.numPendingTests + report.numTodoTests;
-  // A suite that failed to load reports no tests at all; count it as a failure.
-  failed += report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+  // A suite that failed outside its tests (load error, failing beforeAll) has no failed test of its
+  // own, its tests show as skipped; count the suite itself as a failure.
+  failed += report.testResults.filter(
+    (r) => r.status === 'failed' && !r.assertionResults.some((a) => a.status === 'failed'),
+  ).length;
 } catch (error) {
   console.error(`ci: no vitest report (${error.message})`);
   failed += 1;

@@ -21,7 +21,7 @@ export interface OutsideWorld {
 function worldSubnet(): { hostAddress: string; worldAddress: string } {
   const [a = 0, b = 0] = randomBytes(2);
   const base = `198.${18 + (a & 1)}.${b}`;
-  const last = (a >> 1) * 4;
+  const last = ((a >> 1) % 64) * 4; // 0…252: the /30's network address
   return { hostAddress: `${base}.${last + 1}/30`, worldAddress: `${base}.${last + 2}` };
 }
 
