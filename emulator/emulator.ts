@@ -21,7 +21,7 @@ import { SessionPool } from './pool/session-pool.js';
 import { defaultEngineLimits, type EngineLimits, type PoolSpec } from './pool/spec.js';
 import { handleUpgrade } from './proxy/upgrade.js';
 import { DockerRuntime } from './runtime/docker.js';
-import type { ContainerRuntime } from './runtime/types.js';
+import type { ContainerRuntime, ContainerStats } from './runtime/types.js';
 
 export interface EmulatorOptions {
   pools: PoolSpec[];
@@ -374,6 +374,14 @@ export class Emulator {
     for (const pool of this.pools.values()) pool.setPaused(paused);
   }
   // ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * A session container's CPU and memory counters (the dashboard samples them every few seconds);
+   * undefined when the container is gone. Never called on a request's path.
+   */
+  containerStats(containerId: string): Promise<ContainerStats | undefined> {
+    return this.runtime.stats(containerId);
+  }
 
   /** Engine facts for status pages: reachability, version, the chosen endpoint. */
   runtimeStatus(): { available: boolean; problem: string; version?: string; name?: string } {

@@ -2,8 +2,8 @@
  * The admin API's contract: every route, request and response type the dashboard uses. It is the ONE
  * module both sides import — the server (`emulator/admin/*`) and the renderer's client
  * (`renderer/src/api/client.ts`) — so it holds types and plain constants only: no Node, no DOM, no
- * runtime dependency. It imports only the engine's event union (`events.ts`) and the logs contract
- * (`logs/contract.ts`), both self-contained; the wire
+ * runtime dependency. It imports only the engine's event union (`events.ts`), the logs contract
+ * (`logs/contract.ts`) and the requests API's types (`traffic/types.ts`), all self-contained; the wire
  * shapes of pools and validation issues are declared here, and the server assigns the engine's values
  * to them, so a change on the engine side that would break the dashboard fails the server's typecheck.
  */
@@ -13,6 +13,9 @@ export type { TimedEvent };
 /** The logs API (KQL queries, live tail) is part of this contract; its shapes live with the logs module. */
 export * from '../logs/contract.js';
 import { logsRoutes } from '../logs/contract.js';
+/** So is the requests API (recorded exchanges, replay, compare, HAR): its shapes live with the recorder. */
+export * from '../traffic/types.js';
+import type { ExchangeKind, RecordSummary } from '../traffic/types.js';
 
 /** A field-level problem of a pool definition (`config/issues.ts` produces them). */
 export interface ValidationIssue {
@@ -93,14 +96,55 @@ export const routes = {
   pools: () => '/pools',
   pool: (name: string) => `/pools/${encodeURIComponent(name)}`,
   sessions: (pool: string) => `/pools/${encodeURIComponent(pool)}/sessions`,
+  sessionStats: (pool: string) => `/pools/${encodeURIComponent(pool)}/sessions/stats`,
   stopSession: (pool: string) => `/pools/${encodeURIComponent(pool)}/sessions/stop`,
   send: (pool: string) => `/pools/${encodeURIComponent(pool)}/send`,
   events: () => '/events',
+  /** GET (filters as query parameters, `limit`, `before`) → `RequestListResponse`; DELETE clears. */
   requests: () => '/requests',
+  requestsState: () => '/requests/state',
+  requestsPause: () => '/requests/pause',
+  requestsResume: () => '/requests/resume',
+  /** GET `format=curl|http|har` and `ids=1,2` or the list filters → a text file. */
+  requestsExport: () => '/requests/export',
+  /** POST `ImportRequest` → `ReplayBatchResponse`. */
+  requestsImport: () => '/requests/import',
+  request: (id: string) => `/requests/${encodeURIComponent(id)}`,
+  /** POST `ReplayOptions` → `ReplayResult` (422 with a `ReplayResult` when it could not be sent). */
+  requestReplay: (id: string) => `/requests/${encodeURIComponent(id)}/replay`,
+  requestCompare: (a: string, b: string) =>
+    `/requests/${encodeURIComponent(a)}/compare/${encodeURIComponent(b)}`,
   logsQuery: () => logsRoutes.query(),
+  logsTail: () => logsRoutes.tail(),
+  logsStats: () => logsRoutes.stats(),
   identity: () => '/identity',
   identityToken: () => '/identity/token',
 } as const;
+
+/**
+ * `GET /requests` (and `/requests/export`) query parameters, as `parseFilter` in `traffic/query.ts`
+ * reads them; all optional, combined with AND.
+ */
+export interface RequestListQuery {
+  pool?: string;
+  identifier?: string;
+  sessionId?: string;
+  kind?: ExchangeKind;
+  /** `1xx` … `5xx`, `error` (no response, 5xx or an error code), or an exact status. */
+  status?: string;
+  method?: string;
+  /** Case-insensitive text in the path or query. */
+  q?: string;
+  /** Epoch ms, ISO time, or a duration ago (`15m`, `2h`). */
+  from?: string;
+  to?: string;
+  /** Total time at least this many ms. */
+  slow?: number;
+  replayOf?: string;
+  limit?: number;
+  /** Sequence number from the previous page's `nextBefore`. */
+  before?: number;
+}
 
 /** Features that arrive with later modules; the dashboard shows an honest empty state until then. */
 export type FeatureName = 'identity' | 'arm' | 'logs' | 'requests';
@@ -200,6 +244,33 @@ export interface SessionsResponse {
   now: string;
 }
 
+/** One session's resource use, from two readings of its container's counters. */
+export interface SessionStats {
+  sessionId: string;
+  /** CPU cores in use over the last interval (0.5 = half a core); null until a second reading. */
+  cpuCores: number | null;
+  /** Memory in use without the page cache; null when it could not be read. */
+  memoryBytes: number | null;
+  /** The container's memory limit (the pool's `memory`). */
+  memoryLimitBytes?: number;
+  /** ISO time of the reading. */
+  readAt: string;
+}
+
+/**
+ * `GET /pools/:name/sessions/stats`: the allocated sessions' CPU and memory. Readings are taken at
+ * most every `intervalMs` per pool (callers in between get the last ones), only while someone asks,
+ * and never on the data plane's path.
+ */
+export interface SessionStatsResponse {
+  pool: string;
+  /** By session id (`SessionRow.sessionId`). */
+  stats: Record<string, SessionStats>;
+  intervalMs: number;
+  /** Why there are no readings (engine unreachable …); empty when fine. */
+  problem: string;
+}
+
 export interface StopSessionRequest {
   identifier: string;
 }
@@ -272,6 +343,13 @@ export interface SequencedEvent {
 export interface EventBatch {
   replay: boolean;
   events: SequencedEvent[];
+  /**
+   * Exchanges recorded since the last message (when request recording is mounted), oldest first.
+   * Never replayed: a (re)connecting client loads the list instead.
+   */
+  requests?: RecordSummary[];
+  /** Records left out of this message because too many arrived at once; the client reloads the list. */
+  requestsSkipped?: number;
 }
 
 /** Error body of every admin route; `issues` are field-level validation messages (ARM paths). */

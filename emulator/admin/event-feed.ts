@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { EventStream, TimedEvent } from '../events.js';
-import type { EventBatch, SequencedEvent } from './contract.js';
+import type { EventBatch, RecordSummary, SequencedEvent } from './contract.js';
 
 export interface EventFeedOptions {
   /** How long events stay available for replay to new connections. */
@@ -10,6 +10,8 @@ export interface EventFeedOptions {
   /** Batching window: one message per client per window. */
   flushMs?: number;
   heartbeatMs?: number;
+  /** Recorded-exchange summaries per message; more in one window are counted, not sent. */
+  maxRequestsPerFlush?: number;
   now?: () => number;
 }
 
@@ -22,6 +24,8 @@ export interface EventFeedOptions {
 export class EventFeed {
   private readonly kept: SequencedEvent[] = [];
   private pending: SequencedEvent[] = [];
+  private pendingRequests: RecordSummary[] = [];
+  private skippedRequests = 0;
   private readonly clients = new Set<Response>();
   private seq = 0;
   private flushTimer?: NodeJS.Timeout;
@@ -30,12 +34,14 @@ export class EventFeed {
   private readonly keepMs: number;
   private readonly maxKept: number;
   private readonly flushMs: number;
+  private readonly maxRequestsPerFlush: number;
   private readonly now: () => number;
 
   constructor(private readonly options: EventFeedOptions = {}) {
     this.keepMs = options.keepMs ?? 15 * 60_000;
     this.maxKept = options.maxKept ?? 5000;
     this.flushMs = options.flushMs ?? 100;
+    this.maxRequestsPerFlush = options.maxRequestsPerFlush ?? 500;
     this.now = options.now ?? Date.now;
   }
 
@@ -53,6 +59,18 @@ export class EventFeed {
     if (this.kept.length > this.maxKept) this.kept.splice(0, this.kept.length - this.maxKept);
     if (this.clients.size === 0) return;
     this.pending.push(item);
+    this.flushTimer ??= setTimeout(() => this.flush(), this.flushMs);
+  }
+
+  /**
+   * A recorded exchange, for the Requests view's live list. Sent with the next batch to connected
+   * clients only (never kept for replay: a connecting client loads the list). Under a flood, the
+   * overflow is counted and the clients reload the list instead of receiving every summary.
+   */
+  pushRequest(summary: RecordSummary): void {
+    if (this.clients.size === 0) return;
+    if (this.pendingRequests.length < this.maxRequestsPerFlush) this.pendingRequests.push(summary);
+    else this.skippedRequests++;
     this.flushTimer ??= setTimeout(() => this.flush(), this.flushMs);
   }
 
@@ -77,9 +95,19 @@ export class EventFeed {
   private flush(): void {
     this.flushTimer = undefined;
     const events = this.pending;
+    const requests = this.pendingRequests;
+    const skipped = this.skippedRequests;
     this.pending = [];
-    if (events.length === 0) return;
-    for (const client of this.clients) this.write(client, { replay: false, events });
+    this.pendingRequests = [];
+    this.skippedRequests = 0;
+    if (events.length === 0 && requests.length === 0 && skipped === 0) return;
+    const batch: EventBatch = {
+      replay: false,
+      events,
+      ...(requests.length > 0 ? { requests } : {}),
+      ...(skipped > 0 ? { requestsSkipped: skipped } : {}),
+    };
+    for (const client of this.clients) this.write(client, batch);
   }
 
   private write(res: Response, batch: EventBatch): void {

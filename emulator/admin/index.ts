@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import express, { Router, type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Emulator, EmulatorExtension } from '../emulator.js';
-import { DASHBOARD_PATH, type FeatureName, type FeatureState, type StatusResponse } from './contract.js';
+import {
+  DASHBOARD_PATH,
+  routes,
+  type FeatureName,
+  type FeatureState,
+  type RecordSummary,
+  type StatusResponse,
+} from './contract.js';
 import { EventFeed } from './event-feed.js';
 import { createGuard, requiresToken } from './guard.js';
 import { identityRoutes } from './identity-routes.js';
@@ -9,6 +16,7 @@ import { poolRoutes } from './pool-routes.js';
 import { engineShortcutPoolWriter, type PoolWriter } from './pool-writer.js';
 import { sendAdminError, sendJson } from './respond.js';
 import { sendRoute } from './send-route.js';
+import { SessionStatsSampler, sessionStatsRoute, type SessionStatsOptions } from './session-stats.js';
 import { NOT_BUILT_PAGE, findRendererDir, packageVersion } from './static.js';
 import { limitsView } from './views.js';
 
@@ -35,6 +43,18 @@ export interface AdminOptions {
    * own, so this file does not grow with them. They sit behind the same guard and JSON parsing.
    */
   routes?: AdminRoutes[];
+  /**
+   * Where recorded exchanges come from (the request-recording extension): each stored record's summary
+   * goes to the dashboard's event stream, so the Requests view updates without polling.
+   */
+  requests?: RecordingSource;
+  /** How the Sessions view's CPU and memory readings are taken (at most every 5 s per pool by default). */
+  sessionStats?: SessionStatsOptions;
+}
+
+export interface RecordingSource {
+  /** Calls `listener` with each stored record's summary; returns unsubscribe. */
+  onRecord(listener: (summary: RecordSummary) => void): () => void;
 }
 
 export interface AdminRoutes {
@@ -65,9 +85,10 @@ export function createAdminExtension(options: AdminOptions = {}): AdminExtension
   const tokenRequired = options.requireToken ?? requiresToken(listenHost);
   const guard = createGuard({ listenHost, token, requireToken: tokenRequired, ...pick(options) });
   const feed = new EventFeed();
+  const sampler = new SessionStatsSampler(options.sessionStats);
+  let unsubscribeRecords: (() => void) | undefined;
   const features: Record<FeatureName, FeatureState> = { ...DEFAULT_FEATURES, ...options.features };
-  for (const routes of options.routes ?? [])
-    if (routes.feature) features[routes.feature] = { available: true };
+  for (const extra of options.routes ?? []) if (extra.feature) features[extra.feature] = { available: true };
   const startedAt = new Date().toISOString();
   const version = packageVersion();
 
@@ -98,12 +119,16 @@ export function createAdminExtension(options: AdminOptions = {}): AdminExtension
   function api(emulator: Emulator): Router {
     const router = Router();
     router.use(guard.api);
-    router.use(express.json({ limit: '2mb' }));
+    // A HAR import is a whole document (the recorder accepts up to 64 MB); everything else is small.
+    const json = express.json({ limit: '2mb' });
+    const largeJson = express.json({ limit: '64mb' });
+    router.use((req, res, next) => (req.path === routes.requestsImport() ? largeJson : json)(req, res, next));
     router.get('/status', (_req, res) => sendJson<StatusResponse>(res, 200, status(emulator)));
     router.get('/events', (req, res) => feed.connect(res, afterParam(req)));
+    router.use(sessionStatsRoute(emulator, sampler));
     router.use(poolRoutes(emulator, (options.pools ?? engineShortcutPoolWriter)(emulator)));
     router.use(sendRoute(emulator));
-    for (const routes of options.routes ?? []) router.use(routes.router(emulator));
+    for (const extra of options.routes ?? []) router.use(extra.router(emulator));
     router.use(notAvailable('/requests', 'requests', features));
     router.use(notAvailable('/logs', 'logs', features));
     router.use(identityRoutes(emulator));
@@ -124,6 +149,8 @@ export function createAdminExtension(options: AdminOptions = {}): AdminExtension
     dashboardUrl,
     mount(app: Express, emulator: Emulator) {
       feed.attach(emulator.events);
+      unsubscribeRecords?.();
+      unsubscribeRecords = options.requests?.onRecord((summary) => feed.pushRequest(summary));
       const reserved = Router();
       reserved.use(guard.all);
       reserved.use(securityHeaders);
@@ -142,6 +169,8 @@ export function createAdminExtension(options: AdminOptions = {}): AdminExtension
       return { dashboard: dashboardUrl(emulator) };
     },
     async stop() {
+      unsubscribeRecords?.();
+      unsubscribeRecords = undefined;
       feed.close();
     },
   };

@@ -10,6 +10,7 @@ import { resolveDockerEndpoint, type DockerEndpoint } from './docker-endpoint.js
 import { dockerMessage, EngineUnreachableError, runtimeError, tolerate } from './docker-errors.js';
 import { watchExits } from './docker-events.js';
 import { dockerLogs } from './docker-logs.js';
+import { readContainerStats } from './docker-stats.js';
 import { ensureImage } from './docker-image.js';
 import {
   ensureNetwork,
@@ -23,6 +24,7 @@ import type {
   ContainerLogOptions,
   ContainerRuntime,
   ContainerSpec,
+  ContainerStats,
   OwnedContainer,
   RegistryCredentials,
   RemoveOptions,
@@ -144,6 +146,12 @@ export class DockerRuntime implements ContainerRuntime {
   async isRunning(id: string): Promise<boolean> {
     return this.engine(`Could not inspect container ${id}`, () =>
       tolerate(async () => (await this.docker.getContainer(id).inspect()).State.Running, [404], false),
+    );
+  }
+
+  async stats(id: string): Promise<ContainerStats | undefined> {
+    return this.engine(`Could not read the resource use of container ${id}`, () =>
+      tolerate(() => readContainerStats(this.docker, id), [404, 409], undefined),
     );
   }
 

@@ -99,6 +99,21 @@ export interface ContainerLogOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * A container's resource counters at one moment. CPU is cumulative, so a rate needs two readings;
+ * `stats` is for occasional sampling (the dashboard, every few seconds), never a request's path.
+ */
+export interface ContainerStats {
+  /** When the engine read the counters (epoch ms). */
+  readAt: number;
+  /** CPU time the container has used since it started, in nanoseconds. */
+  cpuNs: number;
+  /** Memory in use without the reclaimable page cache (what `docker stats` shows). */
+  memoryBytes: number;
+  /** The container's memory limit; absent when it has none. */
+  memoryLimitBytes?: number;
+}
+
 export interface ContainerRuntime {
   /** Resolves when the engine answers; rejects with a readable message when it does not. */
   ping(): Promise<RuntimeInfo>;
@@ -119,6 +134,8 @@ export interface ContainerRuntime {
   logs(id: string, options: ContainerLogOptions): AsyncIterable<ContainerLogEntry[]>;
   /** Whether the container is still running (false when it exited or is gone). */
   isRunning(id: string): Promise<boolean>;
+  /** The container's CPU and memory counters now; undefined when it is gone or no longer running. */
+  stats(id: string): Promise<ContainerStats | undefined>;
   /** Subscribes to exits of containers carrying `labels`; returns an unsubscribe function. */
   watch(labels: Record<string, string>, listener: (event: RuntimeEvent) => void): () => void;
   listOwned(labels: Record<string, string>): Promise<OwnedContainer[]>;

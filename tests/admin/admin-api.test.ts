@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { request } from 'node:http';
 import { createAdminExtension, type AdminOptions } from '../../emulator/admin/index.js';
 import type {
   AdminErrorBody,
@@ -14,7 +13,7 @@ import type {
 import { FakeRuntime } from '../support/fake-runtime.js';
 import { startEmulator, until, type Harness } from '../support/harness.js';
 import { testPool } from '../support/pool-spec.js';
-import { raw } from './admin-client.js';
+import { raw, readSse } from './admin-client.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -334,37 +333,19 @@ describe('admin API routes', () => {
 
   it('streams engine events as batched server-sent events, replaying recent ones first', async () => {
     const { base, h } = await setup();
-    const url = new URL('/_sessionite/api/events', base);
-    const batches: EventBatch[] = [];
-    let buffer = '';
-    const received = new Promise<void>((resolve, reject) => {
-      const req = request(url, (res) => {
-        expect(res.headers['content-type']).toContain('text/event-stream');
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buffer += chunk;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const message = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const data = message.split('\n').find((line) => line.startsWith('data: '));
-            if (data) batches.push(JSON.parse(data.slice(6)) as EventBatch);
-            if (
-              batches.some((b) => !b.replay && b.events.some((e) => e.event.type === 'request.completed'))
-            ) {
-              req.destroy();
-              resolve();
-            }
-          }
-        });
-      });
-      req.on('error', (error) => (batches.length ? undefined : reject(error)));
-      req.end();
-    });
-    await until(h.emulator, () => true);
-    await new Promise((resolve) => setTimeout(resolve, 50)); // let the stream open before the request
-    await fetch(h.url('p1', '/', 'user-0003'), { headers: await bearer(base) }).then((r) => r.arrayBuffer());
-    await received;
+    const stream = readSse<EventBatch>(base, '/events');
+    try {
+      expect(await stream.contentType).toContain('text/event-stream');
+      // The first message replays what happened before the connection; the request comes after it.
+      await stream.next((b) => b.replay);
+      await fetch(h.url('p1', '/', 'user-0003'), { headers: await bearer(base) }).then((r) =>
+        r.arrayBuffer(),
+      );
+      await stream.next((b) => !b.replay && b.events.some((e) => e.event.type === 'request.completed'));
+    } finally {
+      stream.close();
+    }
+    const batches = stream.messages;
     expect(batches[0]?.replay).toBe(true);
     expect(batches[0]?.events.map((e) => e.event.type)).toContain('session.ready');
     const live = batches.filter((b) => !b.replay).flatMap((b) => b.events);

@@ -44,3 +44,58 @@ export function raw(
     req.end(body);
   });
 }
+
+export interface SseReader<T> {
+  /** Every `data:` message so far, parsed. */
+  readonly messages: T[];
+  /** The response's content type, once its head arrived. */
+  readonly contentType: Promise<string>;
+  /** Resolves with the first message (seen or coming) that matches. */
+  next(predicate: (message: T) => boolean): Promise<T>;
+  close(): void;
+}
+
+/** Reads a server-sent-events route of the admin API as parsed `data:` messages. */
+export function readSse<T>(base: string, path: string): SseReader<T> {
+  const url = new URL(path.startsWith('/_') ? path : API_PATH + path, base);
+  const messages: T[] = [];
+  const waiters: { predicate: (message: T) => boolean; resolve: (message: T) => void }[] = [];
+  let buffer = '';
+  let setType: (type: string) => void = () => undefined;
+  const contentType = new Promise<string>((resolve) => (setType = resolve));
+  const req = request(url, { headers: { host: url.host } }, (res) => {
+    setType(String(res.headers['content-type']));
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const data = buffer
+          .slice(0, end)
+          .split('\n')
+          .find((line) => line.startsWith('data: '));
+        buffer = buffer.slice(end + 2);
+        if (!data) continue;
+        const message = JSON.parse(data.slice(6)) as T;
+        messages.push(message);
+        for (const waiter of [...waiters]) {
+          if (!waiter.predicate(message)) continue;
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(message);
+        }
+      }
+    });
+  });
+  req.on('error', () => undefined);
+  req.end();
+  return {
+    messages,
+    contentType,
+    next(predicate) {
+      const seen = messages.find(predicate);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => waiters.push({ predicate, resolve }));
+    },
+    close: () => req.destroy(),
+  };
+}

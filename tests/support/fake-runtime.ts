@@ -6,6 +6,7 @@ import type {
   ContainerLogOptions,
   ContainerRuntime,
   ContainerSpec,
+  ContainerStats,
   OwnedContainer,
   RemoveOptions,
   RuntimeEvent,
@@ -121,6 +122,24 @@ export class FakeRuntime implements ContainerRuntime {
 
   async isRunning(id: string): Promise<boolean> {
     return this.containers.get(id)?.running ?? false;
+  }
+
+  // ---- Resource use (ContainerRuntime.stats): tests set what a container uses; reads are counted. ----
+  /** Per container: CPU cores in use and memory bytes; unset containers use 0.25 cores and 64 MiB. */
+  readonly usage = new Map<string, { cores: number; memoryBytes: number }>();
+  statsReads = 0;
+  private readonly cpuClock = new Map<string, { at: number; cpuNs: number }>();
+
+  async stats(id: string): Promise<ContainerStats | undefined> {
+    const container = this.containers.get(id);
+    if (!container?.running) return undefined;
+    this.statsReads++;
+    const use = this.usage.get(id) ?? { cores: 0.25, memoryBytes: 64 * 1024 * 1024 };
+    const now = Date.now();
+    const last = this.cpuClock.get(id) ?? { at: now, cpuNs: 0 };
+    const cpuNs = last.cpuNs + Math.round((now - last.at) * 1e6 * use.cores);
+    this.cpuClock.set(id, { at: now, cpuNs });
+    return { readAt: now, cpuNs, memoryBytes: use.memoryBytes, memoryLimitBytes: container.spec.memoryBytes };
   }
 
   // ---- Container output (ContainerRuntime.logs): the test writes lines, readers follow them. ----

@@ -3,28 +3,34 @@ import type { EventBatch } from './contract.js';
 /** `denied`: the API refused the token (401/403); retrying cannot help until the page gets one. */
 export type StreamState = 'connecting' | 'open' | 'retrying' | 'denied' | 'closed';
 
-export interface EventStreamOptions {
-  url: string;
-  headers: Record<string, string>;
-  fetch: typeof fetch;
-  onBatch(batch: EventBatch): void;
-  onState(state: StreamState, detail?: string): void;
+interface StreamTiming {
   /** Delay before reconnecting; doubles up to 10 s while the emulator stays unreachable. */
   retryMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
 }
 
+export interface SseOptions<T> extends StreamTiming {
+  /** The URL of each (re)connection: it carries where to resume (`after=…`). */
+  url: () => string;
+  headers: Record<string, string>;
+  fetch: typeof fetch;
+  onMessage(message: T): void;
+  onState(state: StreamState, detail?: string): void;
+  /** A 4xx answer other than 401/403 (bad filter …) or 501 (not mounted): reported, not retried. */
+  onRejected?(status: number, body: string): void;
+}
+
 /**
- * Reads the admin event stream (server-sent events) with fetch rather than EventSource, so it can carry
- * the admin token as a header. Reconnects resume after the last sequence number seen.
+ * Reads a server-sent-events endpoint of the admin API with fetch rather than EventSource, so it can
+ * carry the admin token as a header. Each `data:` payload is JSON; the stream reconnects with growing
+ * delays until closed, asking `url()` where to resume.
  */
-export function openEventStream(options: EventStreamOptions): () => void {
+export function openSse<T>(options: SseOptions<T>): () => void {
   const setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
   const clearTimer =
     options.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   let closed = false;
-  let lastSeq: number | undefined;
   let controller: AbortController | undefined;
   let timer: unknown;
   let delay = options.retryMs ?? 500;
@@ -32,23 +38,26 @@ export function openEventStream(options: EventStreamOptions): () => void {
   const connect = async (): Promise<void> => {
     controller = new AbortController();
     options.onState('connecting');
-    const url = lastSeq === undefined ? options.url : `${options.url}?after=${lastSeq}`;
     try {
-      const response = await options.fetch(url, { headers: options.headers, signal: controller.signal });
+      const response = await options.fetch(options.url(), {
+        headers: options.headers,
+        signal: controller.signal,
+      });
       if (response.status === 401 || response.status === 403) {
-        options.onState('denied', `the event stream answered ${response.status}`);
+        options.onState('denied', `the stream answered ${response.status}`);
         return;
       }
-      if (!response.ok || !response.body) throw new Error(`the event stream answered ${response.status}`);
+      const permanent = (response.status >= 400 && response.status < 500) || response.status === 501;
+      if (permanent && options.onRejected) {
+        options.onRejected(response.status, await response.text());
+        options.onState('closed', `the stream answered ${response.status}`);
+        return;
+      }
+      if (!response.ok || !response.body) throw new Error(`the stream answered ${response.status}`);
       options.onState('open');
       delay = options.retryMs ?? 500;
-      await readMessages(response.body, (data) => {
-        const batch = JSON.parse(data) as EventBatch;
-        const last = batch.events.at(-1);
-        if (last) lastSeq = last.seq;
-        options.onBatch(batch);
-      });
-      throw new Error('the event stream ended');
+      await readMessages(response.body, (data) => options.onMessage(JSON.parse(data) as T));
+      throw new Error('the stream ended');
     } catch (error) {
       if (closed) return;
       options.onState('retrying', error instanceof Error ? error.message : String(error));
@@ -64,6 +73,28 @@ export function openEventStream(options: EventStreamOptions): () => void {
     controller?.abort();
     options.onState('closed');
   };
+}
+
+export interface EventStreamOptions extends StreamTiming {
+  url: string;
+  headers: Record<string, string>;
+  fetch: typeof fetch;
+  onBatch(batch: EventBatch): void;
+  onState(state: StreamState, detail?: string): void;
+}
+
+/** The admin event stream; reconnects resume after the last sequence number seen. */
+export function openEventStream(options: EventStreamOptions): () => void {
+  let lastSeq: number | undefined;
+  return openSse<EventBatch>({
+    ...options,
+    url: () => (lastSeq === undefined ? options.url : `${options.url}?after=${lastSeq}`),
+    onMessage: (batch) => {
+      const last = batch.events.at(-1);
+      if (last) lastSeq = last.seq;
+      options.onBatch(batch);
+    },
+  });
 }
 
 /** Splits a server-sent-events body into the `data:` payloads of its messages. */

@@ -22,3 +22,59 @@ export function formatAgo(iso: string, now: number): string {
 export function formatTime(time: number): string {
   return new Date(time).toLocaleTimeString();
 }
+
+/** How times are shown: the browser's zone or UTC (a toggle in the Requests and Logs views). */
+export type TimeZoneMode = 'local' | 'utc';
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+function parts(time: number, zone: TimeZoneMode): { date: string; clock: string } {
+  const d = new Date(time);
+  const utc = zone === 'utc';
+  const y = utc ? d.getUTCFullYear() : d.getFullYear();
+  const mo = (utc ? d.getUTCMonth() : d.getMonth()) + 1;
+  const day = utc ? d.getUTCDate() : d.getDate();
+  const h = utc ? d.getUTCHours() : d.getHours();
+  const mi = utc ? d.getUTCMinutes() : d.getMinutes();
+  const s = utc ? d.getUTCSeconds() : d.getSeconds();
+  const ms = utc ? d.getUTCMilliseconds() : d.getMilliseconds();
+  return { date: `${y}-${pad(mo)}-${pad(day)}`, clock: `${pad(h)}:${pad(mi)}:${pad(s)}.${pad(ms, 3)}` };
+}
+
+/** `14:03:07.123` in the chosen zone; '—' for a time that does not parse. */
+export function formatClock(time: string | number, zone: TimeZoneMode): string {
+  const ms = typeof time === 'number' ? time : Date.parse(time);
+  return Number.isFinite(ms) ? parts(ms, zone).clock : '—';
+}
+
+/** `2026-01-02 14:03:07.123` (local) or `2026-01-02 14:03:07.123Z` (UTC). */
+export function formatDateTime(time: string | number, zone: TimeZoneMode): string {
+  const ms = typeof time === 'number' ? time : Date.parse(time);
+  if (!Number.isFinite(ms)) return typeof time === 'string' ? time : '—';
+  const { date, clock } = parts(ms, zone);
+  return `${date} ${clock}${zone === 'utc' ? 'Z' : ''}`;
+}
+
+/** `812 B`, `12.4 KiB`, `64.0 MiB`. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 1024) return `${Math.max(0, Math.round(bytes))} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
+}
+
+/** `12 ms`, `1.24 s`. */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** `1,234`. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}

@@ -11,6 +11,20 @@ export interface Platform {
   openExternal(url: string): Promise<void>;
   /** Offers `content` as a download / save dialog. */
   saveText(fileName: string, content: string, mimeType: string): Promise<void>;
+  /** Lets the user pick a text file (HAR import …); undefined when they cancel. */
+  openText(options?: OpenTextOptions): Promise<OpenedText | undefined>;
+}
+
+export interface OpenTextOptions {
+  title?: string;
+  /** File extensions offered, without dots (`har`, `json`). */
+  extensions?: string[];
+}
+
+export interface OpenedText {
+  /** The file's name only: the renderer never learns where on disk it was. */
+  fileName: string;
+  content: string;
 }
 
 const TOKEN_KEY = 'sessionite.adminToken';
@@ -54,6 +68,20 @@ export function browserPlatform(win: Window): Platform {
       link.download = fileName;
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 1000);
+    },
+    openText(options = {}) {
+      return new Promise<OpenedText | undefined>((resolve, reject) => {
+        const input = win.document.createElement('input');
+        input.type = 'file';
+        if (options.extensions?.length) input.accept = options.extensions.map((e) => `.${e}`).join(',');
+        input.addEventListener('cancel', () => resolve(undefined));
+        input.addEventListener('change', () => {
+          const file = input.files?.[0];
+          if (!file) return resolve(undefined);
+          file.text().then((content) => resolve({ fileName: file.name, content }), reject);
+        });
+        input.click();
+      });
     },
   };
 }

@@ -5,6 +5,7 @@ import type { StreamState } from '../api/event-stream.js';
 import { useClient } from '../services.js';
 import { useActivityStore } from './activity.js';
 import { usePoolsStore } from './pools.js';
+import { useRequestsStore } from './requests.js';
 import { useSessionsStore } from './sessions.js';
 import { useStatusStore } from './status.js';
 
@@ -21,6 +22,7 @@ export const useLiveStore = defineStore('live', () => {
     useActivityStore().ingest(batch.events);
     const events = batch.events.map((item) => item.event);
     if (batch.replay) return;
+    if (batch.requests || batch.requestsSkipped) useRequestsStore().onLive(batch);
     usePoolsStore().onEvents(events);
     useSessionsStore().onEvents(events);
     useStatusStore().onEvents(events);
@@ -33,12 +35,15 @@ export const useLiveStore = defineStore('live', () => {
       state.value = next;
       detail.value = why ?? '';
       // Whatever changed while disconnected is refetched, not guessed.
-      if (reconnected)
+      if (reconnected) {
+        const requests = useRequestsStore();
         void Promise.all([
           usePoolsStore().refresh(),
           useStatusStore().refresh(),
           useSessionsStore().refresh(),
+          requests.loaded ? requests.load() : undefined,
         ]);
+      }
     });
   }
 

@@ -1,38 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import type { DashboardPage } from './dashboard-page.js';
 
-/** Requests: the composer and its response. */
-export class RequestsPage {
-  readonly page: Page;
-
-  constructor(private readonly dashboard: DashboardPage) {
-    this.page = dashboard.page;
-  }
-
-  async open(): Promise<void> {
-    await this.dashboard.go('Requests');
-  }
-
-  async send(request: {
-    pool: string;
-    identifier: string;
-    method?: string;
-    path?: string;
-    body?: string;
-  }): Promise<void> {
-    await this.page.getByLabel('Pool', { exact: true }).selectOption(request.pool);
-    await this.page.getByLabel('Identifier', { exact: true }).fill(request.identifier);
-    await this.page.getByLabel('Method', { exact: true }).selectOption(request.method ?? 'GET');
-    await this.page.getByLabel('Path', { exact: true }).fill(request.path ?? '/');
-    if (request.body !== undefined) await this.page.getByLabel('Body', { exact: true }).fill(request.body);
-    await this.page.getByRole('button', { name: 'Send', exact: true }).click();
-  }
-
-  get status(): Locator {
-    return this.page.getByTestId('response-status');
-  }
-}
-
 /** Identity: issue a token, copy it. */
 export class IdentityPage {
   readonly page: Page;
@@ -76,5 +44,38 @@ export class OverviewPage {
 
   get errors(): Locator {
     return this.page.locator('.error-list li');
+  }
+}
+
+/** Logs: KQL queries and the live tail. */
+export class LogsPage {
+  readonly page: Page;
+
+  constructor(private readonly dashboard: DashboardPage) {
+    this.page = dashboard.page;
+  }
+
+  async open(): Promise<void> {
+    await this.dashboard.go('Logs');
+    await this.dashboard.heading('Logs').waitFor();
+  }
+
+  async query(kql: string): Promise<void> {
+    await this.page.getByRole('tab', { name: 'KQL query' }).click();
+    await this.page.getByRole('textbox', { name: 'KQL query' }).fill(kql);
+    await this.page.getByRole('button', { name: 'Run query' }).click();
+    await this.page.getByTestId('query-summary').or(this.page.getByRole('alert')).first().waitFor();
+  }
+
+  get results(): Locator {
+    return this.page.getByRole('table', { name: 'Query results' });
+  }
+
+  get tail(): Locator {
+    return this.page.getByRole('table', { name: 'Live console output' });
+  }
+
+  get tailState(): Locator {
+    return this.page.getByRole('tabpanel').getByRole('status').first();
   }
 }

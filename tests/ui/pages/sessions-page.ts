@@ -26,6 +26,26 @@ export class SessionsPage {
     return this.row(identifier).getByTestId('expires-in');
   }
 
+  cpu(identifier: string): Locator {
+    return this.row(identifier).getByTestId('cpu');
+  }
+
+  memory(identifier: string): Locator {
+    return this.row(identifier).getByTestId('memory');
+  }
+
+  async logs(identifier: string): Promise<void> {
+    await this.row(identifier)
+      .getByRole('button', { name: `Logs of session ${identifier}` })
+      .click();
+  }
+
+  async requests(identifier: string): Promise<void> {
+    await this.row(identifier)
+      .getByRole('button', { name: `Requests of session ${identifier}` })
+      .click();
+  }
+
   async stop(identifier: string): Promise<void> {
     await this.row(identifier)
       .getByRole('button', { name: `Stop session ${identifier}` })
