@@ -130,9 +130,15 @@ export async function createHostedEmulator(
   // same validation. Persistence starts first: pools present when it starts are the config file's.
   const persistence = new PoolPersistence({ dataDir: settings.dataDir, log: wiring.log, reset: settings.reset });
   const arm = createArmExtension({ persistence, log: wiring.log });
+  // Request recording: its tap must see every route mounted after it (token, ARM, data plane), so it
+  // comes first; its API is served by the admin API under /_sessionite/api/requests, behind its guard,
+  // and new records reach the dashboard through the admin event stream.
+  const traffic = createTrafficExtension({ dataDir: settings.dataDir, log: wiring.log, serveApi: false });
   // The dashboard and its admin API under /_sessionite/ (token required when not on loopback).
   const admin = createAdminExtension({
     ...wiring.admin,
+    routes: [traffic.adminRoutes, ...(wiring.admin?.routes ?? [])],
+    requests: traffic,
     listenHost: settings.host,
     pools: arm.poolWriter,
     features: {
@@ -150,19 +156,6 @@ export async function createHostedEmulator(
     runtime,
     log: wiring.log,
     adminAccess: {
-      listenHost: settings.host,
-      token: admin.token,
-      requireToken: admin.tokenRequired,
-      allowedHosts: wiring.admin?.allowedHosts,
-      allowedOrigins: wiring.admin?.allowedOrigins,
-    },
-  });
-  // Request recording: its tap must see every route mounted after it (token, ARM, data plane), so it
-  // comes first; its API under /_sessionite/api/requests answers to the admin API's rules.
-  const traffic = createTrafficExtension({
-    dataDir: settings.dataDir,
-    log: wiring.log,
-    access: {
       listenHost: settings.host,
       token: admin.token,
       requireToken: admin.tokenRequired,
