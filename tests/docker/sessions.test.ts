@@ -55,6 +55,12 @@ describe('sessions on Docker', () => {
   });
 
   it('starts exactly one container for 30 concurrent first requests of one identifier', async () => {
+    const settled = (): boolean => {
+      const counts = harness.emulator.getPool('echo')!.counts();
+      return counts.ready === 2 && counts.starting === 0;
+    };
+    // Earlier tests' refills must be finished, or their containers would count as the race's.
+    await until(harness.emulator, settled, 'the ready pool to settle');
     const before = containersOf(harness.emulator.instanceId, { [LABELS.pool]: 'echo' }).length;
     const results = await Promise.all(
       Array.from({ length: 30 }, () => fetch(harness.url('echo', '/', 'docker-race')).then(json)),
@@ -63,7 +69,7 @@ describe('sessions on Docker', () => {
     const sessions = harness.emulator.getPool('echo')!.allSessions().filter((s) => s.identifier === 'docker-race');
     expect(sessions).toHaveLength(1);
     // One ready session was taken and one refill started: the race itself added no container.
-    await until(harness.emulator, () => readyCount(harness.emulator, 'echo') === 2, 'refill');
+    await until(harness.emulator, settled, 'refill');
     expect(containersOf(harness.emulator.instanceId, { [LABELS.pool]: 'echo' }).length).toBe(before + 1);
   });
 
