@@ -248,33 +248,12 @@ export class EmulatorProcess {
   }
 
   /**
-   * Waits (at most 30 s) until no pool is starting a container. A shutdown while many starts are in
-   * flight (a burst's refills) can leave Docker 20.10 with a stale endpoint on the pool network: the
-   * emulator force-removes containers whose start is still under way once its 5 s shutdown bound has
-   * passed, and the network then refuses removal ("has active endpoints") with no container attached.
-   * The benchmark does not measure shutdown, so it lets starts finish rather than leak networks.
-   */
-  private async quiesce(): Promise<void> {
-    const deadline = performance.now() + 30_000;
-    try {
-      while (performance.now() < deadline && this.running) {
-        const body = await getJson<{ pools?: Record<string, PoolCounts> }>(`${this.ready.http}/readyz`, { timeoutMs: 5_000 });
-        if (Object.values(body.pools ?? {}).every((p) => p.starting === 0)) return;
-        await sleep(100);
-      }
-    } catch {
-      // Not reachable (not started, or exiting): nothing to wait for.
-    }
-  }
-
-  /**
    * SIGTERM (the emulator removes its containers), SIGKILL if it has not exited within `timeoutMs`;
    * the run's final label sweep removes whatever a killed emulator left.
    */
   stop(timeoutMs = 120_000): Promise<void> {
     this.stopped ??= (async () => {
       if (this.running) {
-        await this.quiesce();
         this.child.kill('SIGTERM');
         const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
         if ((await Promise.race([this.exited, timer])) === 'timeout') {
