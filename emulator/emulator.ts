@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './clock.js';
 import { Errors } from './errors.js';
 import { EventStream } from './events.js';
 import { createApp } from './http/app.js';
+import { createRequestHandler, type DataPlaneObserver } from './http/request-handler.js';
 import { poolPath, type PoolUrl } from './http/pool-url.js';
 import { isLiveElsewhere, readInstanceFile, removeInstanceFile, writeInstanceFile } from './host/instance-file.js';
 import { ownerLabel, reapOrphans } from './host/reaper.js';
@@ -58,6 +59,11 @@ export interface AuthSettings {
 
 export interface EmulatorExtension {
   mount(app: Express, emulator: Emulator): void;
+  /**
+   * Sees every pool-endpoint request before the data plane answers it. Pool endpoints bypass express
+   * (they are the hot path), so middleware from `mount` never sees them: the recorder taps them here.
+   */
+  observeDataPlane?(emulator: Emulator): DataPlaneObserver;
   /** Runs before the server listens (e.g. to load persisted state). */
   start?(emulator: Emulator): Promise<void>;
   stop?(emulator: Emulator): Promise<void>;
@@ -226,24 +232,29 @@ export class Emulator {
       events: this.events,
       limits: this.limits,
     };
+    const extensions = this.options.extensions ?? [];
     const app = createApp({
-      dataPlane,
       health: {
         live: () => ({ status: 'ok' }),
         ready: () => this.readiness(),
       },
-      isSessionAddress: (address) => this.networks.isSessionAddress(address),
-      // Extensions first: a recorder among them must see token and data-plane exchanges too.
+      // Extensions first: a recorder among them must see token exchanges too.
       mount: (expressApp) => {
-        for (const extension of this.options.extensions ?? []) extension.mount(expressApp, this);
+        for (const extension of extensions) extension.mount(expressApp, this);
         expressApp.use(identity.tokenRouter);
         expressApp.use(identity.managedIdentityRouter);
       },
     });
+    const handler = createRequestHandler({
+      routes: app,
+      dataPlane,
+      isSessionAddress: (address) => this.networks.isSessionAddress(address),
+      observers: extensions.flatMap((extension) => extension.observeDataPlane?.(this) ?? []),
+    });
     const host = this.options.host ?? '127.0.0.1';
-    const servers: [Server, number][] = [[createServer(app), this.options.port ?? 0]];
+    const servers: [Server, number][] = [[createServer(handler), this.options.port ?? 0]];
     if (this.options.https !== false) {
-      servers.push([createHttpsServer({ key: identity.tls.key, cert: identity.tls.cert }, app), this.options.httpsPort ?? 0]);
+      servers.push([createHttpsServer({ key: identity.tls.key, cert: identity.tls.cert }, handler), this.options.httpsPort ?? 0]);
     }
     try {
       for (const [server, port] of servers) {

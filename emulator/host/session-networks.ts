@@ -49,7 +49,9 @@ export class SessionNetworks {
   }
 
   isSessionAddress(address: string | undefined): boolean {
-    if (!address) return false;
+    // Loopback peers are this machine (every request of the benchmarks and most clients): answered
+    // without parsing. Session networks are Docker-allocated bridge subnets, never 127.0.0.0/8 or ::1.
+    if (!address || address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.')) return false;
     for (const subnet of this.subnets) if (inCidr(address, subnet)) return true;
     return false;
   }

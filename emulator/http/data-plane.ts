@@ -9,7 +9,7 @@ import { forwardRequest, type ForwardLimits } from '../proxy/forward.js';
 import type { ForwardContext } from '../proxy/headers.js';
 import { sendAzureError, toApiError } from './azure-error.js';
 import { handleManagement } from './management.js';
-import { parsePoolUrl, type PoolUrl } from './pool-url.js';
+import type { PoolUrl } from './pool-url.js';
 import { annotateExchange } from '../traffic/annotations.js';
 
 export interface DataPlaneDeps {
@@ -44,23 +44,21 @@ export async function admit(
   return { pool };
 }
 
-/** Handles a request under a pool endpoint; returns false when the URL is not a pool endpoint. */
-export async function handleDataPlane(req: IncomingMessage, res: ServerResponse, deps: DataPlaneDeps): Promise<boolean> {
-  const url = parsePoolUrl(req.url ?? '');
-  if (!url) return false;
+/** Handles a request under a pool endpoint (`url`, already matched): forwarded or `/.management/*`. */
+export async function handlePoolRequest(req: IncomingMessage, res: ServerResponse, url: PoolUrl, deps: DataPlaneDeps): Promise<void> {
   const isManagement = url.rest.startsWith('/.management/');
   annotateExchange(res, { kind: isManagement ? 'management' : 'data', pool: url.pool });
   const admitted = await admit(req, url, deps);
   if ('error' in admitted) {
     annotateExchange(res, { errorCode: admitted.error.code });
     sendAzureError(res, admitted.error, admitted.headers);
-    return true;
+    return;
   }
   const { pool } = admitted;
   try {
     if (isManagement) {
       await handleManagement(req, res, pool, url, requestOrigin(req).base);
-      return true;
+      return;
     }
     const parsed = requireIdentifier(url.query);
     if ('error' in parsed) throw parsed.error;
@@ -99,7 +97,6 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse,
     reportFailure(deps, pool, apiError, undefined, undefined);
     sendAzureError(res, apiError);
   }
-  return true;
 }
 
 function reportFailure(

@@ -30,10 +30,17 @@ export interface ExchangeAnnotation {
 
 const annotations = new WeakMap<ServerResponse, ExchangeAnnotation>();
 
+/**
+ * Called by the recorder's tap for an exchange it records. Only those are annotated: when recording
+ * is paused (or no recorder runs) `annotateExchange` is one failed lookup, nothing allocated.
+ */
+export function beginAnnotation(res: ServerResponse): void {
+  annotations.set(res, {});
+}
+
 export function annotateExchange(res: ServerResponse, fields: ExchangeAnnotation): void {
   const current = annotations.get(res);
   if (current) Object.assign(current, fields);
-  else annotations.set(res, { ...fields });
 }
 
 export function exchangeAnnotation(res: ServerResponse): ExchangeAnnotation | undefined {

@@ -7,6 +7,7 @@ import { createGuard, type GuardOptions } from '../admin/guard.js';
 import type { AdminRoutes } from '../admin/index.js';
 import { packageVersion } from '../admin/static.js';
 import type { Emulator, EmulatorExtension } from '../emulator.js';
+import type { DataPlaneObserver } from '../http/request-handler.js';
 import { listPage } from './query.js';
 import { Recorder } from './recorder.js';
 import { Replayer } from './replayer.js';
@@ -57,6 +58,7 @@ export interface TrafficExtension extends EmulatorExtension {
 }
 
 const MiB = 1024 * 1024;
+const noop = (): void => undefined;
 
 /** Security decision: with no admin token to check, only this machine may read recorded traffic. */
 function loopbackPeer(req: Request, res: Response, next: NextFunction): void {
@@ -139,6 +141,7 @@ class TrafficRecording implements TrafficExtension {
   mount(app: Express, emulator: Emulator): void {
     const recorder = this.current();
     if (this.options.serveApi !== false) app.use(REQUESTS_API_PATH, this.guard.all, this.guard.api, ...this.peerCheck, this.router(emulator));
+    // Token and ARM exchanges pass express; pool endpoints are tapped by `observeDataPlane`.
     app.use(recorder.tap);
     // Upgrade observers are process-wide: keep the handshakes that reached this emulator's listeners.
     const ours = (req: IncomingMessage): boolean => {
@@ -147,6 +150,11 @@ class TrafficRecording implements TrafficExtension {
     };
     this.untapUpgrades?.();
     this.untapUpgrades = tapUpgrades({ ours, enabled: () => recorder.enabled, now: () => emulator.clock.now(), sink: (exchange) => recorder.accept(exchange) });
+  }
+
+  observeDataPlane(): DataPlaneObserver {
+    const tap = this.current().tap;
+    return (req, res) => tap(req, res, noop);
   }
 
   async stop(): Promise<void> {

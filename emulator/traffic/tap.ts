@@ -1,7 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { NextFunction, Request, Response } from 'express';
-import { exchangeAnnotation, type ExchangeAnnotation } from './annotations.js';
+import { beginAnnotation, exchangeAnnotation, type ExchangeAnnotation } from './annotations.js';
 import { BodyCapture } from './body.js';
 
 /**
@@ -49,6 +48,10 @@ export interface TapOptions {
 
 /** Admin/dashboard and health routes are the emulator talking about itself: never recorded. */
 export function isUntapped(url: string): boolean {
+  // Pool endpoints (`/subscriptions/…`), the hot path, are told apart by one character: only
+  // `/_…`, `/h…` and `/r…` can match (| 0x20 lower-cases letters and turns '_' into 0x7f).
+  const second = url.charCodeAt(1) | 0x20;
+  if (second !== 0x7f && second !== 0x68 && second !== 0x72) return false;
   const path = url.toLowerCase();
   return path.startsWith('/_sessionite/') || path === '/_sessionite' || path.startsWith('/healthz') || path.startsWith('/readyz');
 }
@@ -98,20 +101,25 @@ function hasNoBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
 }
 
-/** The recording middleware. It must be mounted before every route it is to see. */
+/**
+ * The recording tap: express middleware for the routes mounted after it, and called directly (with a
+ * no-op `next`) for pool endpoints, which bypass express. While recording is paused it costs a header
+ * lookup and a flag check.
+ */
 export function createTap(options: TapOptions) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const url = req.originalUrl || req.url;
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    const url = (req as { originalUrl?: string }).originalUrl || req.url || '/';
     if (isUntapped(url)) return next();
     const nonce = req.headers[REPLAY_HEADER];
     const replay = typeof nonce === 'string' ? options.claimReplay(nonce) : undefined;
     if (replay) delete req.headers[REPLAY_HEADER];
     // Replays are recorded even while paused: they are explicit requests whose answer is compared.
     if (!replay && !options.enabled()) return next();
+    beginAnnotation(res);
     const started = performance.now();
     const exchange: CapturedExchange = {
       startedAt: options.now(),
-      method: req.method,
+      method: req.method ?? 'GET',
       url,
       scheme: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
       requestHeaders: { ...req.headers },
