@@ -56,7 +56,9 @@ export class EventFeed {
   private push(event: TimedEvent): void {
     const item = { seq: ++this.seq, event };
     this.kept.push(item);
-    if (this.kept.length > this.maxKept) this.kept.splice(0, this.kept.length - this.maxKept);
+    // Trimmed in steps of a quarter: a splice per event (every forwarded request emits one) would
+    // move the whole window each time. At most maxKept × 1.25 are held, maxKept replayed.
+    if (this.kept.length > this.maxKept + (this.maxKept >> 2)) this.kept.splice(0, this.kept.length - this.maxKept);
     if (this.clients.size === 0) return;
     this.pending.push(item);
     this.flushTimer ??= setTimeout(() => this.flush(), this.flushMs);
@@ -76,7 +78,7 @@ export class EventFeed {
 
   private recent(after: number | undefined): SequencedEvent[] {
     const oldest = this.now() - this.keepMs;
-    return this.kept.filter((item) => (after === undefined ? item.event.time >= oldest : item.seq > after));
+    return this.kept.slice(-this.maxKept).filter((item) => (after === undefined ? item.event.time >= oldest : item.seq > after));
   }
 
   /** Takes over `res` as an event stream until the client goes away or the feed closes. */

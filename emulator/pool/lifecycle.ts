@@ -7,7 +7,7 @@ import type { Lifecycle, ProbeSpec } from './spec.js';
 /**
  * Lifecycle timers of allocated sessions, on the injectable clock:
  *  - Timed: the session ends `cooldownMs` after its last request finished; a request in flight
- *    holds the timer off, and every request restarts it.
+ *    holds it off, and every request restarts the countdown (lazily: see armCooldown).
  *  - OnContainerExit: the session ends when its container exits or `maxAliveMs` after allocation;
  *    if that deadline passes during a request, the session ends when the request does.
  * Liveness probes run on the same clock and end a session after `failureThreshold` failures.
@@ -29,20 +29,21 @@ export class SessionLifecycle {
     }
   }
 
-  onRequestStart(session: Session, lifecycle: Lifecycle): void {
-    // Only Timed sessions are held off by requests; the maxAlive deadline keeps running.
-    if (session.state !== 'allocated' || lifecycle.type !== 'Timed') return;
-    session.lifecycleTimer?.cancel();
-    session.lifecycleTimer = undefined;
-  }
+  /**
+   * Nothing to do for a request that starts: the maxAlive deadline keeps running, and a Timed
+   * session's cooldown timer is not cancelled and re-armed per request (a timer pair per forwarded
+   * request showed in the forwarding profile). It re-checks when it fires instead; see armCooldown.
+   */
+  onRequestStart(_session: Session, _lifecycle: Lifecycle): void {}
 
   onRequestEnd(session: Session, lifecycle: Lifecycle): void {
     if (session.inflight > 0) return;
     if (session.expiredWhileBusy) {
-      this.end(session, lifecycle.type === 'Timed' ? 'cooldown' : 'maxAlive');
+      this.end(session, 'maxAlive');
       return;
     }
-    if (lifecycle.type === 'Timed') this.scheduleCooldown(session, lifecycle.cooldownMs);
+    // The cooldown timer fired while requests were in flight and was dropped: the countdown starts now.
+    if (lifecycle.type === 'Timed' && !session.lifecycleTimer) this.armCooldown(session, lifecycle.cooldownMs, lifecycle.cooldownMs);
   }
 
   /** When the session will end if nothing else happens (epoch ms), for `getSession`. */
@@ -56,10 +57,22 @@ export class SessionLifecycle {
   }
 
   private scheduleCooldown(session: Session, cooldownMs: number): void {
+    this.armCooldown(session, cooldownMs, cooldownMs);
+  }
+
+  /**
+   * Invariant: while a Timed session is allocated and idle, a timer is armed that fires no later than
+   * `lastAccessedAt + cooldownMs`. Requests only move `lastAccessedAt` forward, so a firing timer
+   * either finds the session idle long enough (it ends), idle but touched since (re-armed for the
+   * rest), or busy (dropped; the last request to finish re-arms it).
+   */
+  private armCooldown(session: Session, cooldownMs: number, delayMs: number): void {
     session.lifecycleTimer?.cancel();
-    session.lifecycleTimer = this.clock.setTimer(cooldownMs, () => {
+    session.lifecycleTimer = this.clock.setTimer(delayMs, () => {
       session.lifecycleTimer = undefined;
-      if (session.inflight > 0) session.expiredWhileBusy = true;
+      if (session.inflight > 0) return;
+      const remaining = session.lastAccessedAt + cooldownMs - this.clock.now();
+      if (remaining > 0) this.armCooldown(session, cooldownMs, remaining);
       else this.end(session, 'cooldown');
     });
   }
