@@ -60,8 +60,14 @@ function round(ms: number | undefined): number | undefined {
   return ms === undefined ? undefined : Math.round(ms * 100) / 100;
 }
 
+/** Drops undefined fields. A plain loop: entries/filter/fromEntries was a quarter of the recording CPU. */
 function definedOnly<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const field = value[key];
+    if (field !== undefined) out[key] = field;
+  }
+  return out as T;
 }
 
 /** Builds the stored record: every secret is redacted here, before anything else sees it. */
