@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { captureLimit } from './body.js';
-import { buildRecord, summarize } from './record.js';
+import { buildRecord } from './record.js';
 import { SegmentStore, type StoreLimits } from './store.js';
 import { createTap, type CapturedExchange, type ReplayLink } from './tap.js';
 import type { ExchangeRecord, RecordSummary, RecorderState } from './types.js';
@@ -97,22 +97,22 @@ export class Recorder {
       }
     }
     const write = this.store.append(records.map((r) => r.record)).then(
-      () => this.announce(records),
+      (summaries) => this.announce(records, summaries),
       (error: unknown) => this.options.log(`warning: recorded requests could not be written: ${String(error)}`),
     );
     this.lastWrite = write;
     return write;
   }
 
-  private announce(records: { record: ExchangeRecord; nonce?: string }[]): void {
-    for (const { record, nonce } of records) {
+  private announce(records: { record: ExchangeRecord; nonce?: string }[], summaries: RecordSummary[]): void {
+    records.forEach(({ record, nonce }, i) => {
       const waiter = nonce === undefined ? undefined : this.replays.get(nonce);
       if (nonce !== undefined && waiter) {
         this.replays.delete(nonce);
         waiter.resolve(record);
       }
-      if (this.listeners.size === 0) continue;
-      const summary = summarize(record);
+      const summary = summaries[i];
+      if (!summary) return;
       for (const listener of this.listeners) {
         try {
           listener(summary);
@@ -120,7 +120,7 @@ export class Recorder {
           // A faulty listener must not stop the recorder.
         }
       }
-    }
+    });
   }
 
   /** Resolves once everything captured so far is written and visible. */

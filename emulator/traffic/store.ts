@@ -125,35 +125,40 @@ export class SegmentStore {
     return run;
   }
 
-  append(records: ExchangeRecord[]): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
+  /** Writes the records in order; resolves with their summaries (as listed) once they are stored. */
+  append(records: ExchangeRecord[]): Promise<RecordSummary[]> {
+    if (records.length === 0) return Promise.resolve([]);
     return this.serial(async () => {
+      const summaries: RecordSummary[] = [];
       let rest = records;
       // A batch may fill a segment: it then goes on in the next one, so a segment never grows past its size by more than one record.
-      while (rest.length > 0) rest = await this.writeSome(rest);
+      while (rest.length > 0) rest = await this.writeSome(rest, summaries);
       await this.pruneNow();
+      return summaries;
     });
   }
 
   /** Writes records into the writable segment until it is full; returns those that did not fit. */
-  private async writeSome(records: ExchangeRecord[]): Promise<ExchangeRecord[]> {
+  private async writeSome(records: ExchangeRecord[], summaries: RecordSummary[]): Promise<ExchangeRecord[]> {
     const segment = await this.writable();
-    const data: Buffer[] = [];
+    const data: string[] = [];
     const index: string[] = [];
     const added: IndexEntry[] = [];
     let offset = segment.size;
     let taken = 0;
     for (const record of records) {
       if (taken > 0 && (offset >= this.segmentBytes || segment.count + taken >= this.segmentRecords)) break;
-      const line = Buffer.from(JSON.stringify(record) + '\n', 'utf8');
-      const entry = { summary: summarize(record), time: Date.parse(record.time), segment: segment.n, offset, length: line.length };
+      const line = JSON.stringify(record) + '\n';
+      const length = Buffer.byteLength(line, 'utf8');
+      const entry = { summary: summarize(record), time: Date.parse(record.time), segment: segment.n, offset, length };
       data.push(line);
       index.push(JSON.stringify({ o: entry.offset, l: entry.length, t: entry.time, s: entry.summary }) + '\n');
       added.push(entry);
-      offset += line.length;
+      summaries.push(entry.summary);
+      offset += length;
       taken++;
     }
-    await segment.data.write(Buffer.concat(data));
+    await segment.data.write(data.join(''), null, 'utf8');
     await segment.index.write(index.join(''));
     segment.size = offset;
     segment.count += taken;
