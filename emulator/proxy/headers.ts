@@ -13,9 +13,12 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-function connectionListed(headers: IncomingHttpHeaders): Set<string> {
+const NONE: ReadonlySet<string> = new Set();
+
+/** Header names listed in `Connection` (hop-by-hop too). The usual values list none: no set built. */
+function connectionListed(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const value = headers.connection;
-  if (!value) return new Set();
+  if (!value || value === 'keep-alive' || value === 'close' || value === 'Keep-Alive') return NONE;
   return new Set(value.split(',').map((h) => h.trim().toLowerCase()));
 }
 
