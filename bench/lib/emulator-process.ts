@@ -30,6 +30,8 @@ export interface EmulatorStartOptions {
    * a scenario measures the proxy alone; the `recording` scenario measures what recording adds.
    */
   recording?: 'default' | 'off';
+  /** Extra environment for the child (e.g. `SESSIONITE_LOGS_MAX_MB`); the orchestrator's is inherited. */
+  env?: Record<string, string>;
 }
 
 const REQUESTS_API = '/_sessionite/api/requests';
@@ -100,7 +102,8 @@ export class EmulatorProcess {
     const dataDir = options.dataDir ?? join(workDir, 'data');
     const args = [...(options.nodeArgs ?? []), BIN, 'start', '--config', configPath, '--port', '0', '--data-dir', dataDir, '--auth', 'off'];
     const started = performance.now();
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = options.env ? { ...process.env, ...options.env } : process.env;
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     const emulator = new EmulatorProcess(child, dataDir, workDir);
     observe(emulator);
     try {

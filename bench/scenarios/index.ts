@@ -2,6 +2,8 @@ import type { Scenario } from '../lib/types.js';
 import { burstScenario } from './burst.js';
 import { coldScenario } from './cold.js';
 import { forwardingScenario } from './forwarding.js';
+import { kqlScenario } from './kql.js';
+import { logChatterScenario } from './logs-chatter.js';
 import { logIngestScenario } from './logs.js';
 import { raceScenario } from './race.js';
 import { recordingScenario } from './recording.js';
@@ -25,5 +27,7 @@ export const scenarios: readonly Scenario[] = [
   burstScenario,
   scaleScenario,
   logIngestScenario,
+  logChatterScenario,
+  kqlScenario,
   recordingScenario,
 ];
