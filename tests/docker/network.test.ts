@@ -69,6 +69,12 @@ describe('session networking', () => {
     const port = new URL(harness.emulator.httpUrl).port;
     const probe = await session('closed', 'net-c', `/fetch?url=http://${gatewayOf('closed', 'net-c')}:${port}/healthz`);
     expect(probe.status).toBe(403);
+    // Pool endpoints are matched before the other routes: the guard covers them too.
+    const hop = new URL(harness.url('open', '/', 'net-hop'));
+    hop.hostname = gatewayOf('closed', 'net-c');
+    const forwarded = await session('closed', 'net-c', `/fetch?url=${encodeURIComponent(hop.toString())}`);
+    expect(forwarded.status).toBe(403);
+    expect(harness.emulator.getPool('open')!.view('net-hop')).toBeUndefined();
   });
 
   it('fetches its pool identity token from inside, with egress disabled', async () => {
