@@ -10,6 +10,7 @@ import { Errors } from './errors.js';
 import { EventStream } from './events.js';
 import { createApp } from './http/app.js';
 import { createRequestHandler, type DataPlaneObserver } from './http/request-handler.js';
+import { writeAzureErrorToSocket } from './http/azure-error.js';
 import { poolPath, type PoolUrl } from './http/pool-url.js';
 import { isLiveElsewhere, readInstanceFile, removeInstanceFile, writeInstanceFile } from './host/instance-file.js';
 import { ownerLabel, reapOrphans } from './host/reaper.js';
@@ -259,7 +260,9 @@ export class Emulator {
     try {
       for (const [server, port] of servers) {
         server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-          void handleUpgrade(req, socket, head, dataPlane);
+          // The same guard as for plain requests: a session may not open a tunnel through the emulator.
+          if (this.networks.isSessionAddress(req.socket.remoteAddress)) writeAzureErrorToSocket(socket, Errors.forbiddenFromSession());
+          else void handleUpgrade(req, socket, head, dataPlane);
         });
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
