@@ -438,8 +438,9 @@ export class Emulator {
   }
 
   /**
-   * Stops accepting requests, removes every container and network of this run within the shutdown
-   * bound, and releases the data folder. Safe to call more than once.
+   * Stops accepting requests, removes every container and network of this run, and releases the data
+   * folder; resolves within the shutdown bound (`shutdownTimeoutMs`) even when the engine is slower,
+   * see `sweepContainers`. Safe to call more than once.
    */
   stop(): Promise<void> {
     if (this.state === 'closed') return Promise.resolve();
@@ -450,33 +451,58 @@ export class Emulator {
     return this.stopping;
   }
 
+  /**
+   * One deadline (`shutdownTimeoutMs` from the call) bounds the whole cleanup. Order matters: the
+   * pools remove their sessions first (the runtime detaches and removes a few at a time, see
+   * runtime/docker-teardown.ts), then a label sweep catches containers the pools did not know of
+   * (and waits for removals still under way), and only then go the networks, which refuse removal
+   * while any container is attached.
+   */
   private async shutdown(): Promise<void> {
     this.state = 'closing';
     const closed = this.closeServers();
-    const bound = this.options.shutdownTimeoutMs ?? 5000;
+    const deadline = Date.now() + (this.options.shutdownTimeoutMs ?? 5000);
     const disposed = Promise.all([...this.pools.values()].map((p) => p.dispose('shutdown')));
-    await Promise.race([disposed, new Promise((r) => setTimeout(r, bound).unref())]);
+    await Promise.race([disposed, new Promise((r) => setTimeout(r, deadline - Date.now()).unref())]);
     this.monitor.stop();
     // Extensions stop after the pools, so the logs store still records the shutdown's own events.
     for (const extension of this.options.extensions ?? []) {
       await extension.stop?.(this).catch((error: unknown) => this.log(`warning: ${String(error)}`));
     }
     await this.sessionIdentity?.close();
-    await this.sweepContainers();
+    await this.sweepContainers(deadline, disposed);
     await closed;
     await removeInstanceFile(this.options.dataDir, this.instanceId);
   }
 
-  /** Whatever a slow or failed disposal left behind is force-removed by label. */
-  private async sweepContainers(): Promise<void> {
+  /**
+   * Force-removes by label whatever the pools left, then this run's networks. Returns by `deadline`;
+   * a sweep the engine has not finished by then carries on for as long as this process lives (the
+   * desktop app, tests), and what a process exit cuts short is removed by the next start's reaper.
+   */
+  private async sweepContainers(deadline: number, disposed: Promise<unknown>): Promise<void> {
     const labels = { [LABELS.managed]: 'true', [LABELS.instance]: this.instanceId };
-    try {
+    const sweep = (async () => {
+      await disposed.catch(() => undefined);
       const left = await this.runtime.listOwned(labels);
+      // remove() joins removals already under way, so this resolves once every container is gone.
       await Promise.all(left.map((c) => this.runtime.remove(c.id)));
-      await this.runtime.removeNetworks(labels);
-    } catch (error) {
+      // A restarted emulator (same instance, same network names) owns the networks again.
+      if (this.state !== 'closing' && this.state !== 'closed') return;
+      await this.runtime.removeNetworks(labels, { deadline: Math.max(deadline, Date.now() + 2000) });
+    })();
+    const failed = (error: unknown): void =>
       this.log(`warning: cleanup incomplete (${String(error)}); the next start reaps the rest`);
-    }
+    const settled = sweep.then(
+      () => true,
+      (error: unknown) => (failed(error), true),
+    );
+    const late = new Promise<false>((r) => setTimeout(() => r(false), Math.max(0, deadline - Date.now())).unref());
+    if (await Promise.race([settled, late])) return;
+    const left = await this.runtime.listOwned(labels).catch(() => []);
+    this.log(
+      `warning: the shutdown deadline passed before the engine had removed this run's containers (${left.length} left) and networks; removal continues while this process runs, and the next start reaps what is left`,
+    );
   }
 }
 

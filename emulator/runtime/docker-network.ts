@@ -2,7 +2,8 @@ import type Dockerode from 'dockerode';
 import type { NetworkInspectInfo } from 'dockerode';
 import { dockerMessage, statusOf, tolerate } from './docker-errors.js';
 import type { AccessMode } from './docker-container.js';
-import type { SessionNetwork, SessionNetworkSpec } from './types.js';
+import { removeNetworkForced, type ForcedRemovalOptions } from './docker-teardown.js';
+import type { OwnedNetwork, SessionNetwork, SessionNetworkSpec } from './types.js';
 
 /** A pool network as Docker made it, with what it can and cannot enforce. */
 export interface DockerSessionNetwork extends SessionNetwork {
@@ -108,23 +109,33 @@ export async function ensureNetwork(
   return describe(created, spec);
 }
 
-export async function removeNetwork(docker: Dockerode, name: string): Promise<void> {
-  await tolerate(() => docker.getNetwork(name).remove() as Promise<unknown>, [404], undefined);
+export async function removeNetwork(
+  docker: Dockerode,
+  name: string,
+  options: ForcedRemovalOptions = {},
+): Promise<void> {
+  const result = await removeNetworkForced(docker, name, options);
+  if (!result.removed) throw new Error(`network ${name} could not be removed: ${result.problem}`);
 }
 
-/** Removes unused labelled networks; ones still attached to containers are left for a later pass. */
-export async function removeNetworks(docker: Dockerode, labels: Record<string, string>): Promise<number> {
+export async function listNetworks(docker: Dockerode, labels: Record<string, string>): Promise<OwnedNetwork[]> {
   const networks = await docker.listNetworks({ filters: { label: labelFilters(labels) } });
-  let removed = 0;
-  for (const network of networks) {
-    try {
-      await docker.getNetwork(network.Id).remove();
-      removed++;
-    } catch (err) {
-      // 403 "has active endpoints", 404 already gone, 409 removal in progress elsewhere.
-      const status = statusOf(err);
-      if (status !== 403 && status !== 404 && status !== 409) throw err;
-    }
-  }
-  return removed;
+  return networks.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
+}
+
+/**
+ * Removes every labelled network, force-disconnecting whatever is still attached (callers remove
+ * the containers first; see `removeNetworkForced`). Every network is tried; those that cannot be
+ * removed by the deadline are named in one error afterwards.
+ */
+export async function removeNetworks(
+  docker: Dockerode,
+  labels: Record<string, string>,
+  options: ForcedRemovalOptions = {},
+): Promise<number> {
+  const networks = await listNetworks(docker, labels);
+  const results = await Promise.all(networks.map((n) => removeNetworkForced(docker, n.name, options)));
+  const stuck = results.flatMap((r, i) => (r.removed ? [] : [`${networks[i]?.name}: ${r.problem}`]));
+  if (stuck.length > 0) throw new Error(`network(s) left on the engine: ${stuck.join('; ')}`);
+  return results.length;
 }

@@ -15,17 +15,21 @@ import { ensureImage } from './docker-image.js';
 import {
   ensureNetwork,
   labelFilters,
+  listNetworks,
   removeNetwork,
   removeNetworks,
   type DockerSessionNetwork,
 } from './docker-network.js';
+import { Teardown } from './docker-teardown.js';
 import type {
   ContainerLogEntry,
   ContainerLogOptions,
   ContainerRuntime,
   ContainerSpec,
   ContainerStats,
+  NetworkRemovalOptions,
   OwnedContainer,
+  OwnedNetwork,
   RegistryCredentials,
   RemoveOptions,
   RuntimeEvent,
@@ -46,6 +50,8 @@ export interface DockerRuntimeOptions {
   endpoint?: DockerEndpoint;
   /** How long `ping` waits for an answer. */
   pingTimeoutMs?: number;
+  /** Forced container removals running at once (more queue); see `Teardown`. Default 8. */
+  maxParallelRemovals?: number;
 }
 
 /** dockerode honours `{ abortSignal }` on these calls; its type definitions do not declare it. */
@@ -60,12 +66,14 @@ export class DockerRuntime implements ContainerRuntime {
   readonly access: AccessMode;
   private readonly docker: Dockerode;
   private readonly pingTimeoutMs: number;
+  private readonly teardown: Teardown;
 
   constructor(options: DockerRuntimeOptions = {}) {
     this.endpoint = options.endpoint ?? resolveDockerEndpoint();
     this.access = resolveAccessMode(options.access, process.env);
     this.docker = new Dockerode(this.endpoint.options);
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5_000;
+    this.teardown = new Teardown(this.docker, options.maxParallelRemovals);
   }
 
   async ping(): Promise<RuntimeInfo> {
@@ -90,12 +98,18 @@ export class DockerRuntime implements ContainerRuntime {
     return this.engine(`Could not prepare network ${spec.name}`, () => ensureNetwork(this.docker, spec, this.access));
   }
 
-  async removeNetwork(name: string): Promise<void> {
-    return this.engine(`Could not remove network ${name}`, () => removeNetwork(this.docker, name));
+  async removeNetwork(name: string, options: NetworkRemovalOptions = {}): Promise<void> {
+    const gate = this.teardown.networks;
+    return this.engine(`Could not remove network ${name}`, () => removeNetwork(this.docker, name, { ...options, gate }));
   }
 
-  async removeNetworks(labels: Record<string, string>): Promise<number> {
-    return this.engine('Could not remove networks', () => removeNetworks(this.docker, labels));
+  async listOwnedNetworks(labels: Record<string, string>): Promise<OwnedNetwork[]> {
+    return this.engine('Could not list networks', () => listNetworks(this.docker, labels));
+  }
+
+  async removeNetworks(labels: Record<string, string>, options: NetworkRemovalOptions = {}): Promise<number> {
+    const gate = this.teardown.networks;
+    return this.engine('Could not remove networks', () => removeNetworks(this.docker, labels, { ...options, gate }));
   }
 
   async start(spec: ContainerSpec): Promise<StartedContainer> {
@@ -103,7 +117,9 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       const container = await this.docker.createContainer(buildCreateOptions(spec, this.access));
       id = container.id;
-      await container.start();
+      this.teardown.remember(id, [spec.network]);
+      // Starting creates the container's endpoint: never while an endpoint of its network is deleted.
+      await this.teardown.networks.shared(spec.network, () => container.start() as Promise<unknown>);
       const info = await container.inspect();
       if (!info.State.Running) throw new Error(await this.exitedAtStart(spec, info.State));
       return { id, ...containerAddress(info, spec, this.access) };
@@ -116,16 +132,12 @@ export class DockerRuntime implements ContainerRuntime {
 
   async remove(id: string, options: RemoveOptions = {}): Promise<void> {
     const container = this.docker.getContainer(id);
-    if (options.graceSeconds) {
-      // 304: already stopped; 404: gone. Any other failure still ends in the forced removal below.
-      await tolerate(() => container.stop({ t: options.graceSeconds }) as Promise<unknown>, [304, 404], undefined).catch(
-        () => undefined,
-      );
-    }
     // 404: already gone; 409: the engine is removing it already (a concurrent remove or AutoRemove).
-    await this.engine(`Could not remove container ${id}`, () =>
-      tolerate(() => container.remove({ force: true, v: true }) as Promise<unknown>, [404, 409], undefined),
-    );
+    await this.teardown.remove(id, options.graceSeconds ?? 0, async () => {
+      await this.engine(`Could not remove container ${id}`, () =>
+        tolerate(() => container.remove({ force: true, v: true }) as Promise<unknown>, [404, 409], undefined),
+      );
+    });
   }
 
   async tail(id: string, lines: number): Promise<string> {

@@ -63,6 +63,17 @@ export interface OwnedContainer {
   running: boolean;
 }
 
+export interface OwnedNetwork {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface NetworkRemovalOptions {
+  /** Epoch ms: a network still holding endpoints is retried until then (default: a few seconds). */
+  deadline?: number;
+}
+
 export interface RemoveOptions {
   /**
    * Ask the process to exit (SIGTERM) and wait up to this long before killing it, so its last
@@ -120,10 +131,15 @@ export interface ContainerRuntime {
   /** Makes the image available locally, pulling it with credentials when it is missing. */
   ensureImage(image: string, credentials?: RegistryCredentials): Promise<{ pulled: boolean; imageId: string }>;
   ensureNetwork(spec: SessionNetworkSpec): Promise<SessionNetwork>;
-  removeNetwork(name: string): Promise<void>;
+  /** Removes the network, force-disconnecting whatever is still attached; a missing one is not an error. */
+  removeNetwork(name: string, options?: NetworkRemovalOptions): Promise<void>;
   /** Creates and starts the container. Rejects (and leaves nothing behind) if either step fails. */
   start(spec: ContainerSpec): Promise<StartedContainer>;
-  /** Force-removes the container; a container that is already gone is not an error. */
+  /**
+   * Force-removes the container; a container that is already gone is not an error. A removal of a
+   * container already being removed waits for that one. Removals may be queued (the runtime bounds
+   * how many run at once), so callers start them all and await them together.
+   */
   remove(id: string, options?: RemoveOptions): Promise<void>;
   /** The last `lines` lines of the container's combined output (for "exited before ready" errors). */
   tail(id: string, lines: number): Promise<string>;
@@ -139,6 +155,10 @@ export interface ContainerRuntime {
   /** Subscribes to exits of containers carrying `labels`; returns an unsubscribe function. */
   watch(labels: Record<string, string>, listener: (event: RuntimeEvent) => void): () => void;
   listOwned(labels: Record<string, string>): Promise<OwnedContainer[]>;
-  /** Removes every network carrying `labels` that no container uses any more. */
-  removeNetworks(labels: Record<string, string>): Promise<number>;
+  listOwnedNetworks(labels: Record<string, string>): Promise<OwnedNetwork[]>;
+  /**
+   * Removes every network carrying `labels`, force-disconnecting containers still attached (remove
+   * those first). Rejects, after trying them all, naming the networks it could not remove.
+   */
+  removeNetworks(labels: Record<string, string>, options?: NetworkRemovalOptions): Promise<number>;
 }

@@ -8,6 +8,7 @@ import type {
   ContainerSpec,
   ContainerStats,
   OwnedContainer,
+  OwnedNetwork,
   RemoveOptions,
   RuntimeEvent,
   RuntimeInfo,
@@ -188,6 +189,10 @@ export class FakeRuntime implements ContainerRuntime {
     return [...this.containers.values()]
       .filter((c) => Object.entries(labels).every(([k, v]) => c.spec.labels[k] === v))
       .map((c) => ({ id: c.id, name: c.spec.name, labels: c.spec.labels, running: c.running }));
+  }
+
+  async listOwnedNetworks(): Promise<OwnedNetwork[]> {
+    return [];
   }
 
   async removeNetworks(): Promise<number> {
