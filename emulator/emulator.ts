@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { Duplex } from 'node:stream';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { hostname } from 'node:os';
 import { systemClock, type Clock } from './clock.js';
 import { Errors } from './errors.js';
 import { EventStream } from './events.js';
 import { createApp } from './http/app.js';
+import { listen, type Listening } from './http/listeners.js';
 import { createRequestHandler, type DataPlaneObserver } from './http/request-handler.js';
 import { writeAzureErrorToSocket } from './http/azure-error.js';
 import { poolPath, type PoolUrl } from './http/pool-url.js';
@@ -16,6 +14,7 @@ import { isLiveElsewhere, readInstanceFile, removeInstanceFile, writeInstanceFil
 import { ownerLabel, reapOrphans } from './host/reaper.js';
 import { RuntimeMonitor } from './host/runtime-monitor.js';
 import { SessionNetworks } from './host/session-networks.js';
+import { sweepRun } from './host/sweep.js';
 import { SessionIdentityListeners, dataPlaneAuthenticator } from './host/identity-wiring.js';
 import { createIdentity, type AppRegistration, type AuthMode, type Identity, type RoleAssignments } from './identity/index.js';
 import { LABELS, type PoolContext } from './pool/context.js';
@@ -102,7 +101,7 @@ export class Emulator {
   private sessionIdentity?: SessionIdentityListeners;
   private readonly monitor: RuntimeMonitor;
   private readonly labels: Record<string, string>;
-  private servers: Server[] = [];
+  private listening?: Listening;
   private baseUrl = '';
   private httpsBaseUrl?: string;
   private stopping?: Promise<void>;
@@ -252,42 +251,26 @@ export class Emulator {
       isSessionAddress: (address) => this.networks.isSessionAddress(address),
       observers: extensions.flatMap((extension) => extension.observeDataPlane?.(this) ?? []),
     });
-    const host = this.options.host ?? '127.0.0.1';
-    const servers: [Server, number][] = [[createServer(handler), this.options.port ?? 0]];
-    if (this.options.https !== false) {
-      servers.push([createHttpsServer({ key: identity.tls.key, cert: identity.tls.cert }, handler), this.options.httpsPort ?? 0]);
-    }
-    try {
-      for (const [server, port] of servers) {
-        server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-          // The same guard as for plain requests: a session may not open a tunnel through the emulator.
-          if (this.networks.isSessionAddress(req.socket.remoteAddress)) writeAzureErrorToSocket(socket, Errors.forbiddenFromSession());
-          else void handleUpgrade(req, socket, head, dataPlane);
-        });
-        await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(port, host, () => resolve());
-        });
-        this.servers.push(server);
-      }
-    } catch (error) {
-      await this.closeServers();
-      throw error;
-    }
-    const ports = this.servers.map((server) => (server.address() as AddressInfo).port);
-    this.baseUrl = `http://${urlHost(host)}:${ports[0]}`;
-    this.httpsBaseUrl = ports[1] === undefined ? undefined : `https://${urlHost(host)}:${ports[1]}`;
+    const listening = await listen({
+      host: this.options.host ?? '127.0.0.1',
+      port: this.options.port ?? 0,
+      https: this.options.https === false ? undefined : { key: identity.tls.key, cert: identity.tls.cert, port: this.options.httpsPort ?? 0 },
+      onRequest: handler,
+      onUpgrade: (req, socket, head) => {
+        // The same guard as for plain requests: a session may not open a tunnel through the emulator.
+        if (this.networks.isSessionAddress(req.socket.remoteAddress)) writeAzureErrorToSocket(socket, Errors.forbiddenFromSession());
+        else void handleUpgrade(req, socket, head, dataPlane);
+      },
+    });
+    this.listening = listening;
+    this.baseUrl = listening.http;
+    this.httpsBaseUrl = listening.https;
   }
 
-  private async closeServers(): Promise<void> {
-    const servers = this.servers.splice(0);
-    await Promise.all(
-      servers.map((server) => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        return closed;
-      }),
-    );
+  private closeServers(): Promise<void> {
+    const listening = this.listening;
+    this.listening = undefined;
+    return listening?.close() ?? Promise.resolve();
   }
 
   private async onRuntimeAvailable(): Promise<void> {
@@ -440,7 +423,7 @@ export class Emulator {
   /**
    * Stops accepting requests, removes every container and network of this run, and releases the data
    * folder; resolves within the shutdown bound (`shutdownTimeoutMs`) even when the engine is slower,
-   * see `sweepContainers`. Safe to call more than once.
+   * see `sweepRun`. Safe to call more than once.
    */
   stop(): Promise<void> {
     if (this.state === 'closed') return Promise.resolve();
@@ -470,43 +453,16 @@ export class Emulator {
       await extension.stop?.(this).catch((error: unknown) => this.log(`warning: ${String(error)}`));
     }
     await this.sessionIdentity?.close();
-    await this.sweepContainers(deadline, disposed);
+    await sweepRun({
+      runtime: this.runtime,
+      labels: { [LABELS.managed]: 'true', [LABELS.instance]: this.instanceId },
+      deadline,
+      disposed,
+      // A restarted emulator (same instance, same network names) owns the networks again.
+      stillStopping: () => this.state === 'closing' || this.state === 'closed',
+      log: (line) => this.log(line),
+    });
     await closed;
     await removeInstanceFile(this.options.dataDir, this.instanceId);
   }
-
-  /**
-   * Force-removes by label whatever the pools left, then this run's networks. Returns by `deadline`;
-   * a sweep the engine has not finished by then carries on for as long as this process lives (the
-   * desktop app, tests), and what a process exit cuts short is removed by the next start's reaper.
-   */
-  private async sweepContainers(deadline: number, disposed: Promise<unknown>): Promise<void> {
-    const labels = { [LABELS.managed]: 'true', [LABELS.instance]: this.instanceId };
-    const sweep = (async () => {
-      await disposed.catch(() => undefined);
-      const left = await this.runtime.listOwned(labels);
-      // remove() joins removals already under way, so this resolves once every container is gone.
-      await Promise.all(left.map((c) => this.runtime.remove(c.id)));
-      // A restarted emulator (same instance, same network names) owns the networks again.
-      if (this.state !== 'closing' && this.state !== 'closed') return;
-      await this.runtime.removeNetworks(labels, { deadline: Math.max(deadline, Date.now() + 2000) });
-    })();
-    const failed = (error: unknown): void =>
-      this.log(`warning: cleanup incomplete (${String(error)}); the next start reaps the rest`);
-    const settled = sweep.then(
-      () => true,
-      (error: unknown) => (failed(error), true),
-    );
-    const late = new Promise<false>((r) => setTimeout(() => r(false), Math.max(0, deadline - Date.now())).unref());
-    if (await Promise.race([settled, late])) return;
-    const left = await this.runtime.listOwned(labels).catch(() => []);
-    this.log(
-      `warning: the shutdown deadline passed before the engine had removed this run's containers (${left.length} left) and networks; removal continues while this process runs, and the next start reaps what is left`,
-    );
-  }
-}
-
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }
