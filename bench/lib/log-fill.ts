@@ -3,6 +3,7 @@ import { poolResourceId, type LogContext } from '../../emulator/logs/contexts.js
 import type { LogStream } from '../../emulator/logs/contract.js';
 import { inferLevel } from '../../emulator/logs/level.js';
 import { LogStore } from '../../emulator/logs/store.js';
+import { prng } from '../../emulator/util/prng.js';
 
 /**
  * Fills a data folder's log store with synthetic console records through the store's own writer
@@ -41,17 +42,6 @@ const SESSIONS_PER_POOL = 5;
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
 const RESOURCE_GROUP = 'sessionite';
 
-/** mulberry32: small, fast, seeded. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Line = [LogStream, string];
 type Template = (n: number, ms: number, hex: string) => Line | Line[];

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LABELS } from '../../emulator/pool/context.js';
 import { firstJsonLine, runCli, type CliProcess } from '../support/cli-process.js';
+import { dockerLines as docker } from '../support/docker-cli.js';
 import { ensureEchoImage } from '../support/images.js';
 
 let image: string;
@@ -18,10 +18,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function docker(...args: string[]): string[] {
-  const out = execFileSync('docker', args, { encoding: 'utf8' }).trim();
-  return out ? out.split('\n') : [];
-}
 
 function containersOf(instance: string): string[] {
   return docker('ps', '-aq', '--filter', `label=${LABELS.instance}=${instance}`);

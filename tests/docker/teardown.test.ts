@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { LABELS } from '../../emulator/pool/context.js';
 import { DockerRuntime } from '../../emulator/runtime/docker.js';
 import { firstJsonLine, runCli, type CliProcess } from '../support/cli-process.js';
 import { readyCount, until } from '../support/harness.js';
+import { dockerLines as docker } from '../support/docker-cli.js';
 import { ensureBusyboxImage } from '../support/images.js';
 import { testPool } from '../support/pool-spec.js';
 
@@ -31,10 +32,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function docker(...args: string[]): string[] {
-  const out = execFileSync('docker', args, { encoding: 'utf8' }).trim();
-  return out ? out.split('\n') : [];
-}
 
 const containersOf = (instance: string): string[] =>
   docker('ps', '-aq', '--filter', `label=${LABELS.instance}=${instance}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KqlError, runKql, type KqlSource } from './index.js';
+import { prng } from '../../util/prng.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const source: KqlSource = {
@@ -26,17 +27,6 @@ const VALID = [
   "AppEnvSessionConsoleLogs_CL | extend d = now() - TimeGenerated | where d > timespan(00:30:00) and tostring(d) != 'it\\'s' | project d",
 ];
 
-/** mulberry32: a tiny deterministic PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs a query; returns 'ok' or 'kql-error', and rethrows anything else (the property under test). */
 function outcome(query: string): 'ok' | 'kql-error' {
