@@ -72,10 +72,12 @@ export async function handlePoolRequest(req: IncomingMessage, res: ServerRespons
     });
     const end = pool.beginRequest(acquired.session);
     try {
-      res.setHeader('x-sessionite-session', acquired.session.id);
-      res.setHeader('x-sessionite-allocation', acquired.allocated ? (acquired.cold ? 'cold' : 'warm') : 'existing');
+      const ours = {
+        'x-sessionite-session': acquired.session.id,
+        'x-sessionite-allocation': acquired.allocated ? (acquired.cold ? 'cold' : 'warm') : 'existing',
+      };
       const path = url.rest + (url.query ? `?${url.query}` : '');
-      const outcome = await forwardRequest(req, res, acquired.session, path, forwardContext(req, url), deps.limits);
+      const outcome = await forwardRequest(req, res, acquired.session, path, forwardContext(req, url), deps.limits, ours);
       end();
       annotateExchange(res, { connectMs: outcome.connectMs, ttfbMs: outcome.ttfbMs, errorCode: outcome.error?.code });
       if (outcome.error) reportFailure(deps, pool, outcome.error, acquired.session.id, parsed.identifier);
