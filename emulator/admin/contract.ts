@@ -3,9 +3,10 @@
  * module both sides import — the server (`emulator/admin/*`) and the renderer's client
  * (`renderer/src/api/client.ts`) — so it holds types and plain constants only: no Node, no DOM, no
  * runtime dependency. It imports only the engine's event union (`events.ts`), the logs contract
- * (`logs/contract.ts`) and the requests API's types (`traffic/types.ts`), all self-contained; the wire
- * shapes of pools and validation issues are declared here, and the server assigns the engine's values
- * to them, so a change on the engine side that would break the dashboard fails the server's typecheck.
+ * (`logs/contract.ts`), the requests API's types (`traffic/types.ts`) and the pool's ARM view
+ * (`config/arm-view-types.ts`), all self-contained. The wire shape of validation issues is declared
+ * here (codes as plain strings), and the server assigns the engine's values to it, so a change on the
+ * engine side that would break the dashboard fails the server's typecheck.
  */
 import type { TimedEvent } from '../events.js';
 
@@ -26,62 +27,9 @@ export interface ValidationIssue {
   code: string;
 }
 
-/** The ARM view of a pool (`config/arm-view.ts`); secret values never appear in it. */
-export interface SessionPoolArmView {
-  id: string;
-  name: string;
-  type: 'Microsoft.App/sessionPools';
-  location: string;
-  tags: Record<string, string>;
-  identity: { type: string; userAssignedIdentities?: Record<string, Record<string, never>> };
-  properties: {
-    environmentId?: string;
-    containerType: 'CustomContainer';
-    poolManagementType: 'Dynamic';
-    scaleConfiguration: { maxConcurrentSessions: number; readySessionInstances: number };
-    dynamicPoolConfiguration: {
-      lifecycleConfiguration:
-        | { lifecycleType: 'Timed'; cooldownPeriodInSeconds: number }
-        | { lifecycleType: 'OnContainerExit'; maxAlivePeriodInSeconds: number };
-    };
-    customContainerTemplate: {
-      registryCredentials?: {
-        server: string;
-        username?: string;
-        passwordSecretRef?: string;
-        identity?: string;
-      };
-      containers: {
-        name: string;
-        image: string;
-        command: string[];
-        args: string[];
-        env: { name: string; value?: string; secretRef?: string }[];
-        resources: { cpu: number; memory: string };
-        probes: {
-          type: 'Liveness' | 'Startup';
-          httpGet?: {
-            path: string;
-            port: number;
-            scheme: 'HTTP' | 'HTTPS';
-            httpHeaders: { name: string; value: string }[];
-          };
-          tcpSocket?: { port: number };
-          failureThreshold: number;
-          initialDelaySeconds: number;
-          periodSeconds: number;
-          timeoutSeconds: number;
-        }[];
-      }[];
-      ingress: { targetPort: number };
-    };
-    secrets: { name: string }[];
-    sessionNetworkConfiguration: { status: 'EgressEnabled' | 'EgressDisabled' };
-    managedIdentitySettings: { identity: string; lifecycle: 'None' | 'Main' | 'Init' | 'All' }[];
-    poolManagementEndpoint: string;
-    provisioningState: 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled' | 'Deleting';
-  };
-}
+/** The ARM view of a pool (`config/arm-view.ts` builds it); secret values never appear in it. */
+import type { SessionPoolArmView } from '../config/arm-view-types.js';
+export type { SessionPoolArmView };
 
 /** Where the dashboard lives; the API sits under it. Reserved: no pool URL starts with it. */
 export const DASHBOARD_PATH = '/_sessionite/';

@@ -1,6 +1,14 @@
 import type { PoolSpec, ProbeSpec } from '../pool/spec.js';
+import type {
+  ArmEnvVarView,
+  ArmProbeView,
+  SessionPoolArmView,
+  SessionPoolProvisioningState,
+} from './arm-view-types.js';
 import type { SessionPoolResource } from './arm-schema.js';
 import { formatMemory } from './pool-rules.js';
+
+export type { ArmEnvVarView, ArmProbeView, SessionPoolArmView, SessionPoolProvisioningState };
 
 /**
  * The reverse of `normalize.ts`: a `PoolSpec` shown as the current-api ARM resource (2025-07-01 shape,
@@ -8,8 +16,6 @@ import { formatMemory } from './pool-rules.js';
  * It never contains a secret value: secrets are listed by name, env entries that came from secrets are
  * shown as their `secretRef`, and the registry password as its `passwordSecretRef`.
  */
-
-export type SessionPoolProvisioningState = 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled' | 'Deleting';
 
 export interface ArmViewOptions {
   poolManagementEndpoint: string;
@@ -20,70 +26,6 @@ export interface ArmViewOptions {
    * `normalizeSessionPool` made this spec object.
    */
   definition?: SessionPoolResource;
-}
-
-export interface ArmEnvVarView {
-  name: string;
-  value?: string;
-  secretRef?: string;
-}
-
-export interface ArmProbeView {
-  type: ProbeSpec['type'];
-  httpGet?: {
-    path: string;
-    port: number;
-    scheme: 'HTTP' | 'HTTPS';
-    httpHeaders: { name: string; value: string }[];
-  };
-  tcpSocket?: { port: number };
-  failureThreshold: number;
-  initialDelaySeconds: number;
-  periodSeconds: number;
-  timeoutSeconds: number;
-}
-
-export interface SessionPoolArmView {
-  id: string;
-  name: string;
-  type: 'Microsoft.App/sessionPools';
-  location: string;
-  tags: Record<string, string>;
-  identity: { type: string; userAssignedIdentities?: Record<string, Record<string, never>> };
-  properties: {
-    environmentId?: string;
-    containerType: 'CustomContainer';
-    poolManagementType: 'Dynamic';
-    scaleConfiguration: { maxConcurrentSessions: number; readySessionInstances: number };
-    dynamicPoolConfiguration: {
-      lifecycleConfiguration:
-        | { lifecycleType: 'Timed'; cooldownPeriodInSeconds: number }
-        | { lifecycleType: 'OnContainerExit'; maxAlivePeriodInSeconds: number };
-    };
-    customContainerTemplate: {
-      registryCredentials?: {
-        server: string;
-        username?: string;
-        passwordSecretRef?: string;
-        identity?: string;
-      };
-      containers: {
-        name: string;
-        image: string;
-        command: string[];
-        args: string[];
-        env: ArmEnvVarView[];
-        resources: { cpu: number; memory: string };
-        probes: ArmProbeView[];
-      }[];
-      ingress: { targetPort: number };
-    };
-    secrets: { name: string }[];
-    sessionNetworkConfiguration: { status: 'EgressEnabled' | 'EgressDisabled' };
-    managedIdentitySettings: { identity: string; lifecycle: 'None' | 'Main' | 'Init' | 'All' }[];
-    poolManagementEndpoint: string;
-    provisioningState: SessionPoolProvisioningState;
-  };
 }
 
 const definitions = new WeakMap<PoolSpec, SessionPoolResource>();
