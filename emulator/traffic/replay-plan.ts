@@ -1,7 +1,14 @@
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { identifierFromQuery } from '../pool/identifier.js';
 import { bodyBytes } from './body.js';
-import { REDACTED, type ExchangeRecord, type HeaderMap, type ReplayOptions, type StoredBody } from './types.js';
+import {
+  isReplayManagedHeader,
+  REDACTED,
+  type ExchangeRecord,
+  type HeaderMap,
+  type ReplayOptions,
+  type StoredBody,
+} from './types.js';
 
 /** What a replay starts from: a recorded exchange or a HAR entry. */
 export interface ReplaySource {
@@ -37,29 +44,22 @@ export interface PlanContext {
   identifierFor(original: string | undefined): string | undefined;
 }
 
-/** Never replayed from a record: hop-by-hop, recomputed, or credentials (redacted, or foreign in a HAR). */
-const DROPPED = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'te',
-  'upgrade',
-  'proxy-connection',
-  'proxy-authorization',
-  'content-length',
-  'expect',
-  'authorization',
-  'x-sessionite-replay',
-]);
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export function recordSource(record: ExchangeRecord): ReplaySource | { error: string } {
-  if ((record.kind !== 'data' && record.kind !== 'management') || record.target === undefined || record.upgrade) {
+  if (
+    (record.kind !== 'data' && record.kind !== 'management') ||
+    record.target === undefined ||
+    record.upgrade
+  ) {
     return {
       error: `exchange ${record.id} is a ${record.upgrade ? 'WebSocket handshake' : `${record.kind} exchange`}: only pool requests can be replayed (token and ARM exchanges carried secrets that were never stored).`,
     };
   }
-  const prefix = record.path.endsWith(record.target) && record.target !== '/' ? record.path.slice(0, -record.target.length) : record.path.replace(/\/$/, '');
+  const prefix =
+    record.path.endsWith(record.target) && record.target !== '/'
+      ? record.path.slice(0, -record.target.length)
+      : record.path.replace(/\/$/, '');
   return {
     id: record.id,
     scheme: record.scheme,
@@ -90,21 +90,37 @@ function encodeAgain(bytes: Buffer, coding: StoredBody['decoded']): Buffer {
   return bytes;
 }
 
-function planBody(source: ReplaySource, options: ReplayOptions, warnings: string[]): Buffer | { error: string } {
-  if (options.body !== undefined) return Buffer.from(options.body, options.bodyEncoding === 'base64' ? 'base64' : 'utf8');
+function planBody(
+  source: ReplaySource,
+  options: ReplayOptions,
+  warnings: string[],
+): Buffer | { error: string } {
+  if (options.body !== undefined)
+    return Buffer.from(options.body, options.bodyEncoding === 'base64' ? 'base64' : 'utf8');
   const body = source.body;
-  if (body.omitted) return { error: `the request body was not stored (${body.omitted}); send an edited body` };
-  if (body.truncated) return { error: `only ${Buffer.byteLength(body.data)} of ${body.size} request body bytes were stored; send an edited body` };
-  if (body.incomplete && body.size > 0) warnings.push('the original request body was not read to its end; the part that was is sent');
-  if (body.encoding === 'utf8' && body.data.includes(REDACTED)) warnings.push('the request body contains redacted values, sent as [REDACTED]');
+  if (body.omitted)
+    return { error: `the request body was not stored (${body.omitted}); send an edited body` };
+  if (body.truncated)
+    return {
+      error: `only ${Buffer.byteLength(body.data)} of ${body.size} request body bytes were stored; send an edited body`,
+    };
+  if (body.incomplete && body.size > 0)
+    warnings.push('the original request body was not read to its end; the part that was is sent');
+  if (body.encoding === 'utf8' && body.data.includes(REDACTED))
+    warnings.push('the request body contains redacted values, sent as [REDACTED]');
   return encodeAgain(bodyBytes(body), body.decoded);
 }
 
-function planHeaders(source: ReplaySource, options: ReplayOptions, bodyLength: number, warnings: string[]): HeaderMap {
+function planHeaders(
+  source: ReplaySource,
+  options: ReplayOptions,
+  bodyLength: number,
+  warnings: string[],
+): HeaderMap {
   const headers: HeaderMap = {};
   for (const [name, value] of Object.entries(source.headers)) {
     const lower = name.toLowerCase();
-    if (DROPPED.has(lower) || lower.startsWith('proxy-')) continue;
+    if (isReplayManagedHeader(lower)) continue;
     const values = Array.isArray(value) ? value : [value];
     if (values.some((v) => v.includes(REDACTED))) {
       // A credential we never stored is left out rather than sent as the marker.
@@ -122,13 +138,18 @@ function planHeaders(source: ReplaySource, options: ReplayOptions, bodyLength: n
 }
 
 /** Applies the target and edits to a source; the caller adds the token and the replay nonce. */
-export function planReplay(source: ReplaySource, options: ReplayOptions, ctx: PlanContext): ReplayPlan | { error: string } {
+export function planReplay(
+  source: ReplaySource,
+  options: ReplayOptions,
+  ctx: PlanContext,
+): ReplayPlan | { error: string } {
   const warnings: string[] = [];
   const pool = options.pool ?? source.pool;
   if (!pool) return { error: 'the request names no pool; choose one' };
   // The original prefix keeps the client's spelling; another pool, or a HAR entry (prefix ''), gets this emulator's.
   const own = ctx.poolPrefix(pool);
-  const prefix = (options.pool && options.pool !== source.pool) || !source.prefix ? own : own && source.prefix;
+  const prefix =
+    (options.pool && options.pool !== source.pool) || !source.prefix ? own : own && source.prefix;
   if (!prefix) return { error: `this emulator has no pool named '${pool}'` };
   const method = (options.method ?? source.method).toUpperCase();
   if (!TOKEN.test(method)) return { error: `'${method}' is not an HTTP method` };

@@ -14,6 +14,27 @@ export type ExchangeKind = 'data' | 'management' | 'token' | 'arm' | 'identity' 
 /** Where the requests API lives (under the admin API prefix, same guard). */
 export const REQUESTS_API_PATH = '/_sessionite/api/requests';
 
+const REPLAY_MANAGED_HEADERS: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'upgrade',
+  'content-length',
+  'expect',
+  'authorization',
+  'x-sessionite-replay',
+]);
+
+/**
+ * Request headers a replay never takes from a record (hop-by-hop, recomputed, or credentials: redacted,
+ * or foreign in a HAR); the emulator sets its own. Shared with the dashboard, which hides them in the
+ * replay editor. `name` is lower-case.
+ */
+export function isReplayManagedHeader(name: string): boolean {
+  return REPLAY_MANAGED_HEADERS.has(name) || name.startsWith('proxy-');
+}
+
 /** Routes relative to the admin API (`/_sessionite/api`); ids are decimal strings. */
 export const requestRoutes = {
   /** GET with the `RequestFilter` query (pool, identifier, sessionId, kind, status, method, q, from, to, slow, replayOf) + limit, before; DELETE clears. */
