@@ -3,6 +3,7 @@ import type { Emulator } from '../emulator.js';
 import type { ContainerStats } from '../runtime/types.js';
 import type { SessionStats, SessionStatsResponse } from './contract.js';
 import { sendAdminError, sendJson } from './respond.js';
+import { withTimeout } from '../util/with-timeout.js';
 
 export interface SessionStatsOptions {
   /** A pool's sessions are read at most this often; callers in between get the last readings. */
@@ -124,7 +125,11 @@ export class SessionStatsSampler {
         if (containerId === undefined || sessionId === undefined) continue;
         entry.asked.add(containerId);
         try {
-          const counters = await this.withTimeout(emulator.containerStats(containerId));
+          const counters = await withTimeout(
+            emulator.containerStats(containerId),
+            this.timeoutMs,
+            `the engine did not answer within ${this.timeoutMs} ms`,
+          );
           if (counters)
             entry.readings.set(containerId, {
               counters,
@@ -157,25 +162,6 @@ export class SessionStatsSampler {
       ...(counters.memoryLimitBytes === undefined ? {} : { memoryLimitBytes: counters.memoryLimitBytes }),
       readAt: new Date(counters.readAt).toISOString(),
     };
-  }
-
-  private withTimeout<T>(promise: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`the engine did not answer within ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
-      promise.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-    });
   }
 }
 
