@@ -20,7 +20,7 @@ export class SessionLifecycle {
 
   onAllocated(session: Session, lifecycle: Lifecycle): void {
     if (lifecycle.type === 'Timed') {
-      this.scheduleCooldown(session, lifecycle.cooldownMs);
+      this.armCooldown(session, lifecycle.cooldownMs, lifecycle.cooldownMs);
     } else {
       session.lifecycleTimer = this.clock.setTimer(lifecycle.maxAliveMs, () => {
         if (session.inflight > 0) session.expiredWhileBusy = true;
@@ -29,13 +29,6 @@ export class SessionLifecycle {
     }
   }
 
-  /**
-   * Nothing to do for a request that starts: the maxAlive deadline keeps running, and a Timed
-   * session's cooldown timer is not cancelled and re-armed per request (a timer pair per forwarded
-   * request showed in the forwarding profile). It re-checks when it fires instead; see armCooldown.
-   */
-  onRequestStart(_session: Session, _lifecycle: Lifecycle): void {}
-
   onRequestEnd(session: Session, lifecycle: Lifecycle): void {
     if (session.inflight > 0) return;
     if (session.expiredWhileBusy) {
@@ -43,7 +36,8 @@ export class SessionLifecycle {
       return;
     }
     // The cooldown timer fired while requests were in flight and was dropped: the countdown starts now.
-    if (lifecycle.type === 'Timed' && !session.lifecycleTimer) this.armCooldown(session, lifecycle.cooldownMs, lifecycle.cooldownMs);
+    if (lifecycle.type === 'Timed' && !session.lifecycleTimer)
+      this.armCooldown(session, lifecycle.cooldownMs, lifecycle.cooldownMs);
   }
 
   /** When the session will end if nothing else happens (epoch ms), for `getSession`. */
@@ -56,11 +50,11 @@ export class SessionLifecycle {
     return (session.allocatedAt ?? session.createdAt) + lifecycle.maxAliveMs;
   }
 
-  private scheduleCooldown(session: Session, cooldownMs: number): void {
-    this.armCooldown(session, cooldownMs, cooldownMs);
-  }
-
   /**
+   * Nothing happens when a request starts: the maxAlive deadline keeps running, and the cooldown timer
+   * is not cancelled and re-armed per request (a timer pair per forwarded request showed in the
+   * forwarding profile).
+   *
    * Invariant: while a Timed session is allocated and idle, a timer is armed that fires no later than
    * `lastAccessedAt + cooldownMs`. Requests only move `lastAccessedAt` forward, so a firing timer
    * either finds the session idle long enough (it ends), idle but touched since (re-armed for the

@@ -172,7 +172,6 @@ export class SessionPool {
     session.inflight++;
     session.requestCount++;
     session.lastAccessedAt = this.ctx.clock.now();
-    this.lifecycle.onRequestStart(session, this.spec.lifecycle);
     let ended = false;
     return () => {
       if (ended) return;

@@ -19,6 +19,9 @@ class SlowEngine extends FakeRuntime {
   /** Containers still on the engine at each network sweep. */
   readonly containersAtNetworkSweep: number[] = [];
   networkDeadline?: number;
+  private sweptNetworks!: () => void;
+  /** Resolves at the first network sweep. */
+  readonly networkSwept = new Promise<void>((resolve) => (this.sweptNetworks = resolve));
 
   override async remove(id: string, options?: RemoveOptions): Promise<void> {
     await this.removalGate;
@@ -31,6 +34,7 @@ class SlowEngine extends FakeRuntime {
   ): Promise<number> {
     this.containersAtNetworkSweep.push(this.containers.size);
     this.networkDeadline = options?.deadline;
+    this.sweptNetworks();
     return 1;
   }
 }
@@ -88,11 +92,7 @@ describe('shutdown', () => {
     expect(logs.join('\n')).toMatch(/shutdown deadline passed .*\(6 left\)/);
 
     open();
-    await new Promise<void>((resolve) => {
-      const check = (): void =>
-        runtime.containersAtNetworkSweep.length > 0 ? resolve() : void setTimeout(check, 5);
-      check();
-    });
+    await runtime.networkSwept;
     expect(runtime.containers.size).toBe(0);
     expect(runtime.containersAtNetworkSweep).toEqual([0]);
     // The network sweep that runs after the bound still gets a moment to retry.
