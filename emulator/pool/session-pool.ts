@@ -386,7 +386,13 @@ export class SessionPool {
     const delay = Math.min(30_000, 250 * 2 ** Math.min(this.consecutiveFailures - 1, 7));
     this.backoffUntil = Date.now() + delay;
     clearTimeout(this.backoffTimer);
-    this.backoffTimer = setTimeout(() => this.reconcile(), delay);
+    // The timer ends the backoff itself: Node measures timers from the event loop's cached time, so on
+    // a busy loop it can fire a few ms before `backoffUntil`, and a reconcile that then saw the backoff
+    // still running would return with nothing left to wake the pool (waiting requests hung).
+    this.backoffTimer = setTimeout(() => {
+      this.backoffUntil = 0;
+      this.reconcile();
+    }, delay);
     this.backoffTimer.unref();
   }
 

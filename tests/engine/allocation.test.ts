@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeRuntime } from '../support/fake-runtime.js';
 import { json, readyCount, startEmulator, until, type Harness } from '../support/harness.js';
 import { testPool } from '../support/pool-spec.js';
@@ -118,6 +118,23 @@ describe('allocation by identifier (fake runtime)', () => {
     expect(response.status).toBe(502);
     expect(response.headers.get('x-ms-error-code')).toBe('SessionStartFailed');
     expect(JSON.stringify(await json(response))).toContain('fake start failure');
+  });
+
+  it('retries after a start-failure backoff even when its timer fires before the wall clock says so', async () => {
+    const runtime = new FakeRuntime();
+    runtime.failStarts = true;
+    harness = await startEmulator({ pools: [testPool('p1', 'img:1', { readySessionInstances: 1 })], runtime });
+    await harness.emulator.events.waitFor('session.startFailed');
+    // A backoff is armed now. Node measures timers on its own clock, which may run ahead of Date.now()
+    // (by up to a millisecond in practice): a wall clock lagging behind makes that certain.
+    const realNow = Date.now.bind(Date);
+    const lagging = vi.spyOn(Date, 'now').mockImplementation(() => realNow() - 5);
+    try {
+      const retried = await harness.emulator.events.waitFor('session.startFailed');
+      expect(retried.message).toContain('fake start failure');
+    } finally {
+      lagging.mockRestore();
+    }
   });
 
   it('reports an image that cannot be pulled per pool, as 503 naming the image', async () => {
