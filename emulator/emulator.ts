@@ -7,8 +7,7 @@ import { Errors } from './errors.js';
 import { EventStream } from './events.js';
 import { createApp } from './http/app.js';
 import { listen, type Listening } from './http/listeners.js';
-import { createRequestHandler, type DataPlaneObserver } from './http/request-handler.js';
-import { writeAzureErrorToSocket } from './http/azure-error.js';
+import { createRequestHandler, createUpgradeHandler, type DataPlaneObserver } from './http/request-handler.js';
 import { poolPath, type PoolUrl } from './http/pool-url.js';
 import { isLiveElsewhere, readInstanceFile, removeInstanceFile, writeInstanceFile } from './host/instance-file.js';
 import { ownerLabel, reapOrphans } from './host/reaper.js';
@@ -20,7 +19,6 @@ import { createIdentity, type AppRegistration, type AuthMode, type Identity, typ
 import { LABELS, type PoolContext } from './pool/context.js';
 import { SessionPool } from './pool/session-pool.js';
 import { defaultEngineLimits, type EngineLimits, type PoolSpec } from './pool/spec.js';
-import { handleUpgrade } from './proxy/upgrade.js';
 import { DockerRuntime } from './runtime/docker.js';
 import type { ContainerRuntime, ContainerStats } from './runtime/types.js';
 
@@ -245,22 +243,14 @@ export class Emulator {
         expressApp.use(identity.managedIdentityRouter);
       },
     });
-    const handler = createRequestHandler({
-      routes: app,
-      dataPlane,
-      isSessionAddress: (address) => this.networks.isSessionAddress(address),
-      observers: extensions.flatMap((extension) => extension.observeDataPlane?.(this) ?? []),
-    });
+    const dataPlaneAccess = { dataPlane, isSessionAddress: (address: string | undefined) => this.networks.isSessionAddress(address) };
+    const observers = extensions.flatMap((extension) => extension.observeDataPlane?.(this) ?? []);
     const listening = await listen({
       host: this.options.host ?? '127.0.0.1',
       port: this.options.port ?? 0,
       https: this.options.https === false ? undefined : { key: identity.tls.key, cert: identity.tls.cert, port: this.options.httpsPort ?? 0 },
-      onRequest: handler,
-      onUpgrade: (req, socket, head) => {
-        // The same guard as for plain requests: a session may not open a tunnel through the emulator.
-        if (this.networks.isSessionAddress(req.socket.remoteAddress)) writeAzureErrorToSocket(socket, Errors.forbiddenFromSession());
-        else void handleUpgrade(req, socket, head, dataPlane);
-      },
+      onRequest: createRequestHandler({ ...dataPlaneAccess, routes: app, observers }),
+      onUpgrade: createUpgradeHandler(dataPlaneAccess),
     });
     this.listening = listening;
     this.baseUrl = listening.http;

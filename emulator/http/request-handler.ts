@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { handleUpgrade } from '../proxy/upgrade.js';
 import { Errors } from '../errors.js';
-import { sendAzureError } from './azure-error.js';
+import { sendAzureError, writeAzureErrorToSocket } from './azure-error.js';
 import { handlePoolRequest, type DataPlaneDeps } from './data-plane.js';
 import { parsePoolUrl } from './pool-url.js';
 
@@ -29,7 +31,9 @@ export interface RequestHandlerDeps {
  * code in a session can reach neither the admin, ARM and token routes nor another pool's sessions
  * through the emulator when it listens beyond loopback.
  */
-export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestHandler(
+  deps: RequestHandlerDeps,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     if (deps.isSessionAddress(req.socket.remoteAddress)) {
       sendAzureError(res, Errors.forbiddenFromSession());
@@ -42,5 +46,16 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
     }
     for (const observe of deps.observers) observe(req, res);
     handlePoolRequest(req, res, url, deps.dataPlane).catch((error: unknown) => sendAzureError(res, error));
+  };
+}
+
+/** The listeners' upgrade handler (WebSocket tunnels to sessions), behind the same session guard. */
+export function createUpgradeHandler(
+  deps: Pick<RequestHandlerDeps, 'dataPlane' | 'isSessionAddress'>,
+): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  return (req, socket, head) => {
+    if (deps.isSessionAddress(req.socket.remoteAddress))
+      writeAzureErrorToSocket(socket, Errors.forbiddenFromSession());
+    else void handleUpgrade(req, socket, head, deps.dataPlane);
   };
 }
