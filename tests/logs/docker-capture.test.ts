@@ -116,6 +116,13 @@ describe('console capture on Docker', () => {
   it('resumes a read from an engine timestamp with nanosecond precision (since is inclusive)', async () => {
     const container = await allocate('docker-logs-since');
     await fetch(h.url('echo', '/log?lines=5', 'docker-logs-since'));
+    // The echo server answers once its writes return, which is before the engine's log driver has
+    // stored them; the capture seeing all five lines proves the engine has them to read back.
+    await eventually(
+      h.api,
+      "AppEnvSessionConsoleLogs_CL | where SessionId_s == 'docker-logs-since' and Log_s startswith 'log line ' | count",
+      (r) => r[0]?.[0] === 5,
+    );
     const read = async (since?: string): Promise<ContainerLogEntry[]> => {
       const entries: ContainerLogEntry[] = [];
       for await (const batch of runtime.logs(container, { follow: false, since })) entries.push(...batch);
