@@ -432,7 +432,7 @@ export class SessionPool {
   }
 
   private async removeContainer(session: Session, graceSeconds = 0): Promise<void> {
-    session.agent?.destroy();
+    session.closeConnections();
     this.ctx.sessionEnded?.(this.name, session.id);
     try {
       if (session.containerId) await this.ctx.runtime.remove(session.containerId, { graceSeconds });

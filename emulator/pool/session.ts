@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Agent } from 'node:http';
+import { Pool } from 'undici';
 import type { TimerHandle } from '../clock.js';
 
 /**
@@ -29,8 +29,8 @@ export class Session {
   probeFailures = 0;
   /** Aborts the readiness wait when the session is stopped while starting. */
   readonly startAbort = new AbortController();
-  /** Keep-alive connections to this session only, closed with it. */
-  agent?: Agent;
+  /** Keep-alive connections to this session only, closed with it (`close`). */
+  private connections?: { connectTimeoutMs: number; dispatcher: Pool };
 
   constructor(
     readonly pool: string,
@@ -49,7 +49,30 @@ export class Session {
     this.host = host;
     this.port = port;
     this.state = 'ready';
-    this.agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+  }
+
+  /** `http://host:port` of the container's target port. */
+  get origin(): string {
+    return `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+  }
+
+  /**
+   * The keep-alive pool to the container (at most 256 connections, as many as the client side
+   * keeps), made on first use. A changed connect deadline (limits are settable at run time) gets a
+   * new pool; the old one finishes its requests and closes.
+   */
+  dispatcher(connectTimeoutMs: number): Pool {
+    if (this.connections?.connectTimeoutMs === connectTimeoutMs) return this.connections.dispatcher;
+    const previous = this.connections?.dispatcher;
+    this.connections = { connectTimeoutMs, dispatcher: new Pool(this.origin, { connections: 256, pipelining: 1, connect: { timeout: connectTimeoutMs } }) };
+    previous?.close().catch(() => undefined);
+    return this.connections.dispatcher;
+  }
+
+  /** Cuts every connection to the container, in-flight requests included. */
+  closeConnections(): void {
+    this.connections?.dispatcher.destroy().catch(() => undefined);
+    this.connections = undefined;
   }
 
   cancelTimers(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.js';
+import { downstreamRawHeaders, upstreamRequestHeaders } from './headers.js';
 
 const ctx = { clientAddress: '127.0.0.1', proto: 'https' as const, host: 'localhost:8443', prefix: '/subscriptions/s/resourceGroups/r/sessionPools/p' };
 
@@ -42,15 +42,20 @@ describe('upstreamRequestHeaders', () => {
   });
 });
 
-describe('downstreamResponseHeaders', () => {
-  it('drops hop-by-hop headers from the session response', () => {
-    const out = downstreamResponseHeaders({
-      connection: 'close',
-      'transfer-encoding': 'chunked',
-      'keep-alive': 'timeout=5',
-      'content-type': 'text/plain',
-      'set-cookie': ['a=1'],
+describe('downstreamRawHeaders', () => {
+  const raw = (...pairs: string[]): Buffer[] => pairs.map((p) => Buffer.from(p, 'latin1'));
+
+  it('drops hop-by-hop headers from the session response and keeps repeated ones in order', () => {
+    const out = downstreamRawHeaders(
+      raw('Connection', 'close', 'Transfer-Encoding', 'chunked', 'Keep-Alive', 'timeout=5', 'Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2'),
+    );
+    expect(out).toEqual({ headers: ['Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2'], sized: false });
+  });
+
+  it('drops the headers the Connection header names, and says whether the body is sized', () => {
+    expect(downstreamRawHeaders(raw('X-Hop', '1', 'Content-Length', '2', 'connection', 'X-Hop', 'X-Kept', 'ü'))).toEqual({
+      headers: ['Content-Length', '2', 'X-Kept', 'ü'],
+      sized: true,
     });
-    expect(out).toEqual({ 'content-type': 'text/plain', 'set-cookie': ['a=1'] });
   });
 });

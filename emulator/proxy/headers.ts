@@ -52,6 +52,8 @@ export function upstreamRequestHeaders(
     }
     if (HOP_BY_HOP.has(name) || listed.has(name)) continue;
     if (name.startsWith('x-forwarded-')) continue;
+    // The emulator's own server has already answered `Expect: 100-continue`; the body follows anyway.
+    if (name === 'expect') continue;
     out[name] = value;
   }
   const priorFor = headers['x-forwarded-for'];
@@ -62,12 +64,30 @@ export function upstreamRequestHeaders(
   return out;
 }
 
-export function downstreamResponseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const listed = connectionListed(headers);
-  const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
-    out[name] = value;
+/**
+ * The session's response headers as undici hands them over (raw name/value buffers, repeats kept)
+ * minus hop-by-hop ones, in the flat [name, value, …] form writeHead takes; `sized` when the
+ * response has a Content-Length.
+ */
+export function downstreamRawHeaders(raw: Buffer[]): { headers: string[]; sized: boolean } {
+  const headers: string[] = [];
+  let sized = false;
+  let listed: ReadonlySet<string> = NONE;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as Buffer).toString('latin1');
+    const lower = name.toLowerCase();
+    if (lower === 'connection') {
+      listed = connectionListed({ connection: (raw[i + 1] as Buffer).toString('latin1') });
+      continue;
+    }
+    if (HOP_BY_HOP.has(lower)) continue;
+    if (lower === 'content-length') sized = true;
+    headers.push(name, (raw[i + 1] as Buffer).toString('latin1'));
   }
-  return out;
+  if (listed.size === 0) return { headers, sized };
+  const kept: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) {
+    if (!listed.has((headers[i] as string).toLowerCase())) kept.push(headers[i] as string, headers[i + 1] as string);
+  }
+  return { headers: kept, sized: sized && !listed.has('content-length') };
 }
