@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-export type LoadScript = 'autocannon' | 'latency' | 'stream' | 'plain-proxy';
+export type LoadScript = 'autocannon' | 'latency' | 'stream' | 'plain-proxy' | 'tcp-pipe';
 
 export function loadScriptPath(script: LoadScript): string {
   return fileURLToPath(new URL(`../load/${script}.ts`, import.meta.url));

@@ -2,6 +2,7 @@ import type { AutocannonInput, AutocannonOutput } from '../load/autocannon.js';
 import type { LatencyInput, LatencyOutput } from '../load/latency.js';
 import { runLoadChild, startServiceChild } from '../lib/children.js';
 import { bindEchoSession, type EchoSession } from '../lib/echo-session.js';
+import { startHaproxy } from '../lib/haproxy.js';
 import { busyShare, containerCpuSeconds, cpuSeconds, systemCpuTicks } from '../lib/proc.js';
 import { round } from '../lib/stats.js';
 import type { Scenario, ScenarioContext } from '../lib/types.js';
@@ -70,12 +71,25 @@ export const forwardingScenario: Scenario = {
     await emulator.waitForPool(POOL, (c) => c.ready >= 1, 'a ready session', 60_000, ctx.signal);
     const session = await bindEchoSession(ctx, emulator, POOL, IDENTIFIER, '/echo');
     const plain = await startServiceChild<{ port: number }>('plain-proxy', { target: `http://${session.ip}:8080` }, ctx.signal);
+    const pipe = await startServiceChild<{ port: number }>('tcp-pipe', { host: session.ip, port: 8080 }, ctx.signal);
+    const haproxy = await startHaproxy({ host: session.ip, port: 8080 }, ctx.signal);
+    if (!haproxy) ctx.note('HAProxy is not installed: the C reference proxy was not measured (Debian: apt-get install haproxy).');
     try {
-      const plainUrl = `http://127.0.0.1:${plain.info.port}${new URL(session.direct).pathname}${new URL(session.direct).search}`;
+      const { pathname, search } = new URL(session.direct);
+      const plainUrl = `http://127.0.0.1:${plain.info.port}${pathname}${search}`;
+      const pipeUrl = `http://127.0.0.1:${pipe.info.port}${pathname}${search}`;
+      const haproxyUrl = haproxy ? `http://127.0.0.1:${haproxy.port}${pathname}${search}` : undefined;
       ctx.log(`autocannon ${CONNECTIONS} connections × ${durationSec} s: direct`);
       const direct = await loadRun(ctx, session.direct, session, 0, durationSec);
       ctx.log('autocannon: through the reference Node proxy');
       const reference = await loadRun(ctx, plainUrl, session, plain.child.pid ?? 0, durationSec);
+      ctx.log('autocannon: through a Node byte pipe (no HTTP)');
+      const bytePipe = await loadRun(ctx, pipeUrl, session, pipe.child.pid ?? 0, durationSec);
+      let haproxyRun: LoadRun | undefined;
+      if (haproxy && haproxyUrl) {
+        ctx.log(`autocannon: through HAProxy ${haproxy.version} (one thread)`);
+        haproxyRun = await loadRun(ctx, haproxyUrl, session, haproxy.pid, durationSec);
+      }
       ctx.log('autocannon: through the emulator');
       const proxied = await loadRun(ctx, session.viaEmulator, session, emulator.pid, durationSec);
       ctx.log('unloaded latency: one connection, alternating rounds');
@@ -85,6 +99,7 @@ export const forwardingScenario: Scenario = {
           targets: [
             { name: 'direct', url: session.direct },
             { name: 'reference', url: plainUrl },
+            ...(haproxyUrl ? [{ name: 'haproxy', url: haproxyUrl }] : []),
             { name: 'emulator', url: session.viaEmulator },
           ],
           method: 'POST',
@@ -96,9 +111,11 @@ export const forwardingScenario: Scenario = {
         90_000,
         ctx.signal,
       );
-      report(ctx, { direct, reference, proxied, latency, durationSec });
+      report(ctx, { direct, reference, bytePipe, haproxy: haproxyRun, proxied, latency, durationSec });
     } finally {
       plain.child.kill('SIGKILL');
+      pipe.child.kill('SIGKILL');
+      haproxy?.stop();
     }
   },
 };
@@ -106,13 +123,19 @@ export const forwardingScenario: Scenario = {
 interface Figures {
   direct: LoadRun;
   reference: LoadRun;
+  /** A Node TCP pipe per connection: the runtime's own floor. */
+  bytePipe: LoadRun;
+  /** HAProxy on one thread, when installed. */
+  haproxy?: LoadRun;
   proxied: LoadRun;
   latency: LatencyOutput;
   durationSec: number;
 }
 
-function report(ctx: ScenarioContext, { direct, reference, proxied, latency, durationSec }: Figures): void {
-  for (const [name, r] of [['direct', direct.load], ['reference proxy', reference.load], ['emulator', proxied.load]] as const) {
+function report(ctx: ScenarioContext, { direct, reference, bytePipe, haproxy, proxied, latency, durationSec }: Figures): void {
+  const runs = [['direct', direct.load], ['reference proxy', reference.load], ['byte pipe', bytePipe.load], ['HAProxy', haproxy?.load], ['emulator', proxied.load]] as const;
+  for (const [name, r] of runs) {
+    if (!r) continue;
     if (r.errors || r.non2xx || r.timeouts) ctx.note(`${name}: ${r.errors} errors, ${r.non2xx} non-2xx, ${r.timeouts} timeouts`);
   }
   const directLatency = latency.direct;
@@ -137,15 +160,29 @@ function report(ctx: ScenarioContext, { direct, reference, proxied, latency, dur
     name: 'throughput ratio, reference Node proxy / direct',
     unit: '%',
     value: ratio(reference),
-    note: 'information: a 20-line keep-alive proxy on the same Node HTTP stack',
+    note: 'information: a 60-line keep-alive proxy on the same stack (node:http server, undici pool)',
   });
+  ctx.record({
+    name: 'throughput ratio, Node byte pipe (no HTTP) / direct',
+    unit: '%',
+    value: ratio(bytePipe),
+    note: `information: the floor for anything written on Node — sockets piped per connection, no parsing; CPU ${bytePipe.cpuPerRequestUs.proxy} µs per request`,
+  });
+  if (haproxy) {
+    ctx.record({
+      name: 'throughput ratio, HAProxy (C, one thread) / direct',
+      unit: '%',
+      value: ratio(haproxy),
+      note: `information: the ceiling for any proxy sharing this machine's cores with the generator and the session; HAProxy CPU ${haproxy.cpuPerRequestUs.proxy} µs per request`,
+    });
+  }
   ctx.record({
     name: 'p50 added, one connection (emulator − direct)',
     unit: 'ms',
     value: round(proxiedLatency.p50 - directLatency.p50),
     baseline: { label: 'direct p50', value: round(directLatency.p50) },
     target: { op: '<=', value: 0.5, text: '≤ 0.5 ms' },
-    note: `reference proxy adds ${round(referenceLatency.p50 - directLatency.p50)} ms`,
+    note: `reference proxy adds ${round(referenceLatency.p50 - directLatency.p50)} ms${latency.haproxy ? `, HAProxy ${round(latency.haproxy.p50 - directLatency.p50)} ms` : ''}`,
   });
   ctx.record({
     name: `p50 under load (${CONNECTIONS} connections)`,
@@ -161,11 +198,11 @@ function report(ctx: ScenarioContext, { direct, reference, proxied, latency, dur
     unit: 'µs',
     value: proxied.cpuPerRequestUs.proxy,
     baseline: { label: 'reference Node proxy', value: reference.cpuPerRequestUs.proxy },
-    note: `µs per request — direct: ${cpu(direct)}; reference: ${cpu(reference)}; emulator: ${cpu(proxied)}`,
+    note: `µs per request — direct: ${cpu(direct)}; reference: ${cpu(reference)}; byte pipe: ${cpu(bytePipe)}; ${haproxy ? `HAProxy: ${cpu(haproxy)}; ` : ''}emulator: ${cpu(proxied)}`,
   });
   ctx.note(
     `autocannon (its own process) ${CONNECTIONS} connections, ${durationSec} s after an untimed 2 s run per side; the session may use 2 cores. CPU per request comes from the generator itself, the session's cgroup and the proxy's /proc/<pid>/stat. When the machine is 100 % busy, throughput follows the total CPU per request of all parties.`,
   );
-  ctx.detail('autocannon', { direct, reference, emulator: proxied });
+  ctx.detail('autocannon', { direct, reference, bytePipe, ...(haproxy ? { haproxy } : {}), emulator: proxied });
   ctx.detail('latencyOneConnection', latency);
 }
