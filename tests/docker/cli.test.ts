@@ -115,7 +115,7 @@ describe('sessionite start', () => {
     const first = start(configPath, dataDir, ['--auth', 'off']);
     const ready = await firstJsonLine(first.child);
     const endpoint = (ready.pools as Record<string, string>).orphans;
-    expect((await fetch(`${endpoint}/?identifier=orphan-user`)).status).toBe(200);
+    expect((await fetch(`${endpoint}/?identifier=orphan-user`, { signal: AbortSignal.timeout(30_000) })).status).toBe(200);
     const oldInstance = await instanceOf(dataDir);
     first.child.kill('SIGKILL');
     await first.exited;
@@ -123,7 +123,7 @@ describe('sessionite start', () => {
 
     const second = start(configPath, dataDir, ['--auth', 'off']);
     await firstJsonLine(second.child);
-    await second.stderrLine(/removed \d+ container\(s\)/);
+    await second.stderrLine(/removed \d+ container\(s\)/, 40_000);
     expect(containersOf(oldInstance)).toEqual([]);
     expect(networksOf(oldInstance)).toEqual([]);
   });

@@ -7,8 +7,11 @@ export const BIN = fileURLToPath(new URL('../../bin/sessionite.js', import.meta.
 export interface CliProcess {
   child: ChildProcess;
   stderr: string[];
-  /** Resolves with the first stderr line matching `pattern`. */
-  stderrLine(pattern: RegExp): Promise<string>;
+  /**
+   * Resolves with the first stderr line matching `pattern`; rejects, quoting what was printed, when
+   * the process exits first or `deadlineMs` passes (so a missing line names itself, not a test timeout).
+   */
+  stderrLine(pattern: RegExp, deadlineMs?: number): Promise<string>;
   exited: Promise<number | null>;
 }
 
@@ -31,10 +34,21 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess 
     child,
     stderr,
     exited,
-    stderrLine(pattern) {
+    stderrLine(pattern, deadlineMs) {
       const seen = stderr.find((line) => pattern.test(line));
       if (seen) return Promise.resolve(seen);
-      return new Promise((resolve) => waiters.push({ pattern, resolve }));
+      return new Promise((resolve, reject) => {
+        const fail = (why: string): void => reject(new Error(`no stderr line matched ${pattern} (${why}); stderr:\n${stderr.join('\n')}`));
+        const timer = deadlineMs === undefined ? undefined : setTimeout(() => fail(`${deadlineMs} ms passed`), deadlineMs);
+        void exited.then((code) => fail(`the process exited with ${code}`));
+        waiters.push({
+          pattern,
+          resolve: (line) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        });
+      });
     },
   };
 }
