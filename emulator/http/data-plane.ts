@@ -47,7 +47,7 @@ export async function admit(
 /** Handles a request under a pool endpoint (`url`, already matched): forwarded or `/.management/*`. */
 export async function handlePoolRequest(req: IncomingMessage, res: ServerResponse, url: PoolUrl, deps: DataPlaneDeps): Promise<void> {
   const isManagement = url.rest.startsWith('/.management/');
-  annotateExchange(res, { kind: isManagement ? 'management' : 'data', pool: url.pool });
+  annotateExchange(res, { kind: isManagement ? 'management' : 'data', pool: url.pool, target: url.rest });
   const admitted = await admit(req, url, deps);
   if ('error' in admitted) {
     annotateExchange(res, { errorCode: admitted.error.code });

@@ -12,6 +12,8 @@ export type { ExchangeKind };
 export interface ExchangeAnnotation {
   kind?: ExchangeKind;
   pool?: string;
+  /** The path below the pool endpoint (data plane): saves the recorder parsing the URL again. */
+  target?: string;
   identifier?: string;
   sessionId?: string;
   /** The request bound a session to its identifier (first request of that identifier). */

@@ -97,26 +97,37 @@ function decode(bytes: Buffer, complete: boolean, ctx: BodyContext): Decoded {
   }
 }
 
+/** One literal shape for every stored body (spreading optional parts cost more than the redaction). */
+function stored(
+  capture: BodyCapture,
+  encoding: StoredBody['encoding'],
+  data: string,
+  truncated: boolean,
+  decoded?: StoredBody['decoded'],
+  omitted?: string,
+): StoredBody {
+  return { size: capture.size, incomplete: capture.complete ? undefined : true, encoding, data, truncated, decoded, omitted };
+}
+
 /** Redacts, then cuts to the cap; `size` stays the size on the wire. */
 export function storeBody(capture: BodyCapture, ctx: BodyContext, found: Redactions): StoredBody {
+  if (capture.size === 0) return stored(capture, 'utf8', '', false);
   const raw = capture.bytes();
   const wireComplete = raw.length === capture.size;
-  const base = { size: capture.size, ...(capture.complete ? {} : { incomplete: true }) };
-  if (capture.size === 0) return { ...base, encoding: 'utf8', data: '', truncated: false };
   const { bytes, decoded, omitted } = decode(raw, wireComplete, ctx);
-  if (omitted) return { ...base, encoding: 'utf8', data: '', truncated: capture.size > ctx.cap, omitted };
+  if (omitted) return stored(capture, 'utf8', '', capture.size > ctx.cap, undefined, omitted);
   const fullLength = decoded ? bytes.length : capture.size;
   const truncated = fullLength > ctx.cap;
   const text = asText(bytes, !wireComplete || bytes.length > ctx.cap);
   if (text !== undefined) {
     let data = redactBodyText(text, ctx.contentType, ctx.kind, found);
     if (truncated) data = redactJwtTail(cutText(data, ctx.cap), found);
-    return { ...base, encoding: 'utf8', data, truncated, ...(decoded ? { decoded } : {}) };
+    return stored(capture, 'utf8', data, truncated, decoded);
   }
   // Binary: latin1 maps bytes 1:1 to characters, so ASCII tokens inside binary data are found too.
   let latin = redactJwts(bytes.toString('latin1'), found);
   if (truncated) latin = redactJwtTail(latin.slice(0, ctx.cap), found);
-  return { ...base, encoding: 'base64', data: Buffer.from(latin, 'latin1').toString('base64'), truncated, ...(decoded ? { decoded } : {}) };
+  return stored(capture, 'base64', Buffer.from(latin, 'latin1').toString('base64'), truncated, decoded);
 }
 
 /** The stored bytes of a body (what a replay sends when the body is complete). */

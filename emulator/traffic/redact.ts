@@ -82,7 +82,8 @@ function scalar(value: unknown): string {
 /** Lower-cases names; secret headers keep only their scheme; JWTs are removed from every value. */
 export function redactHeaders(headers: Record<string, unknown>, found: Redactions): HeaderMap {
   const out: HeaderMap = {};
-  for (const [rawName, value] of Object.entries(headers)) {
+  for (const rawName in headers) {
+    const value = headers[rawName];
     if (value === undefined || value === null) continue;
     const name = rawName.toLowerCase();
     out[name] = Array.isArray(value)

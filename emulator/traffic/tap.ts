@@ -23,10 +23,12 @@ export interface CapturedExchange {
   method: string;
   url: string;
   scheme: 'http' | 'https';
+  /** The request's header map as Node parsed it (handlers never change it after the tap has run). */
   requestHeaders: Record<string, unknown>;
   requestBody: BodyCapture;
   status: number;
-  responseHeaders: Record<string, unknown>;
+  /** Read when the record is built, off the request path. */
+  responseHeaders(): Record<string, unknown>;
   responseBody: BodyCapture;
   headersMs?: number;
   totalMs: number;
@@ -68,10 +70,16 @@ function observeRequest(req: IncomingMessage, body: BodyCapture): void {
 function headerArg(value: unknown): Record<string, unknown> {
   if (!value || typeof value !== 'object') return {};
   if (!Array.isArray(value)) return value as OutgoingHttpHeaders;
-  // The raw forms: [[name, value], …] or [name, value, name, value …].
+  // The raw forms: [[name, value], …] or [name, value, name, value …]; a repeated name (Set-Cookie)
+  // becomes a list, as Node's own header maps have it.
   const out: Record<string, unknown> = {};
-  const pairs: unknown[] = Array.isArray(value[0]) ? value : value.flatMap((v, i) => (i % 2 === 0 ? [[v, value[i + 1]]] : []));
-  for (const pair of pairs as [unknown, unknown][]) out[String(pair[0]).toLowerCase()] = pair[1];
+  const add = (name: unknown, v: unknown): void => {
+    const key = String(name).toLowerCase();
+    const prior = out[key];
+    out[key] = prior === undefined ? v : Array.isArray(prior) ? [...(prior as unknown[]), v] : [prior, v];
+  };
+  if (Array.isArray(value[0])) for (const pair of value as [unknown, unknown][]) add(pair[0], pair[1]);
+  else for (let i = 0; i < value.length; i += 2) add(value[i], value[i + 1]);
   return out;
 }
 
@@ -82,7 +90,11 @@ function observeResponse(res: ServerResponse, exchange: CapturedExchange, starte
   const end = res.end.bind(res) as (...args: unknown[]) => unknown;
   res.writeHead = ((...args: unknown[]): ServerResponse => {
     exchange.status = typeof args[0] === 'number' ? args[0] : res.statusCode;
-    exchange.responseHeaders = { ...res.getHeaders(), ...headerArg(typeof args[1] === 'string' ? args[2] : args[1]) };
+    // Kept as passed (the forwarder's flat list is not turned into a map on the request path): the
+    // record is built from them later, when the response has closed.
+    const passed = typeof args[1] === 'string' ? args[2] : args[1];
+    const set = res.getHeaders();
+    exchange.responseHeaders = () => ({ ...set, ...headerArg(passed) });
     exchange.headersMs ??= performance.now() - started;
     return writeHead(...args);
   });
@@ -122,10 +134,10 @@ export function createTap(options: TapOptions) {
       method: req.method ?? 'GET',
       url,
       scheme: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
-      requestHeaders: { ...req.headers },
+      requestHeaders: req.headers,
       requestBody: new BodyCapture(options.captureLimit),
       status: 0,
-      responseHeaders: {},
+      responseHeaders: () => ({}),
       responseBody: new BodyCapture(options.captureLimit),
       totalMs: 0,
       aborted: false,

@@ -43,7 +43,7 @@ function exchangeFor(req: IncomingMessage, handshake: UpgradeHandshake, startedA
     requestHeaders: { ...req.headers },
     requestBody: empty(),
     status: 0,
-    responseHeaders: {},
+    responseHeaders: () => ({}),
     responseBody: empty(),
     totalMs: 0,
     aborted: false,
@@ -75,7 +75,7 @@ function readHead(handshake: UpgradeHandshake, exchange: CapturedExchange, done:
     upstream.off('close', onClose);
     const parsed = parseHead(end < 0 ? head : head.slice(0, end));
     exchange.status = parsed.status;
-    exchange.responseHeaders = parsed.headers;
+    exchange.responseHeaders = () => parsed.headers;
     done();
   };
   const onClose = (): void => {
@@ -100,8 +100,9 @@ export function tapUpgrades(options: UpgradeTapOptions): () => void {
       options.sink(exchange);
     };
     if (handshake.error) {
-      exchange.status = handshake.error.status;
-      exchange.responseHeaders = { 'content-type': 'application/json; charset=utf-8', 'x-ms-error-code': handshake.error.code };
+      const { status, code } = handshake.error;
+      exchange.status = status;
+      exchange.responseHeaders = () => ({ 'content-type': 'application/json; charset=utf-8', 'x-ms-error-code': code });
       finish();
       return;
     }
