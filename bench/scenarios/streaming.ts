@@ -56,7 +56,7 @@ async function transfer(ctx: ScenarioContext, session: EchoSession, direction: D
 
 /**
  * Scenario 3. 1 GiB down (`/download`) and 1 GiB up (`POST /upload`, digested as a stream by the
- * session), straight to the container, through a 20-line reference Node proxy, and through the
+ * session), straight to the container, through the minimal reference proxy, and through the
  * emulator, one at a time from a child process. The session may use 2 cores.
  */
 export const streamingScenario: Scenario = {
