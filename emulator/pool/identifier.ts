@@ -35,6 +35,7 @@ export function identifierFromQuery(rawQuery: string): string | undefined {
     const key = eq < 0 ? part : part.slice(0, eq);
     if (key.toLowerCase() !== 'identifier') continue;
     const raw = eq < 0 ? '' : part.slice(eq + 1);
+    if (!raw.includes('%')) return raw;
     try {
       return decodeURIComponent(raw);
     } catch {

@@ -115,9 +115,15 @@ export class SessionPool {
   }
 
   /** The session bound to `identifier`, allocating one on first use. */
-  acquire(identifier: string): Promise<Acquired> {
+  /** The session bound to `identifier`, as `acquire` hands it out, or undefined when there is none yet. */
+  boundSession(identifier: string): Acquired | undefined {
     const existing = this.byIdentifier.get(identifier);
-    if (existing) return Promise.resolve({ session: existing, allocated: false, cold: false, waitedMs: 0 });
+    return existing ? { session: existing, allocated: false, cold: false, waitedMs: 0 } : undefined;
+  }
+
+  acquire(identifier: string): Promise<Acquired> {
+    const existing = this.boundSession(identifier);
+    if (existing) return Promise.resolve(existing);
     const pending = this.allocating.get(identifier);
     if (pending) return pending.then((a) => ({ ...a, allocated: false }));
     const allocation = this.allocate(identifier).finally(() => this.allocating.delete(identifier));
