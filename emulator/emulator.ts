@@ -208,6 +208,9 @@ export class Emulator {
       tenantId: this.identity.tenantId,
     });
     this.state = 'running';
+    // Known before the first engine check, which may already reap: the run this data folder last
+    // served is dead (it is not live elsewhere), whatever its pid has become since.
+    if (previous) this.previousInstance = previous.instanceId;
     // The first engine check is a local ping (milliseconds); waiting for it, briefly, means a client
     // that calls right after the ready line is not told "engine unavailable" by a race. Image pulls
     // and ready sessions are never waited for.
@@ -215,7 +218,6 @@ export class Emulator {
       if (!this.monitor.available) this.log(`warning: ${this.monitor.problem}; retrying every second`);
     });
     await Promise.race([checked, new Promise((resolve) => setTimeout(resolve, FIRST_CHECK_WAIT_MS).unref())]);
-    if (previous) this.previousInstance = previous.instanceId;
     return this.readyInfo();
   }
 
