@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LABELS } from '../../emulator/pool/context.js';
 import { firstJsonLine, runCli, type CliProcess } from '../support/cli-process.js';
-import { dockerLines as docker, labelGone } from '../support/docker-cli.js';
+import { dockerLines as docker, reapedAfterRestart } from '../support/docker-cli.js';
 import { ensureEchoImage } from '../support/images.js';
 
 let image: string;
@@ -123,13 +123,7 @@ describe('sessionite start', () => {
 
     const second = start(configPath, dataDir, ['--auth', 'off']);
     await firstJsonLine(second.child);
-    // Every emulator reaps dead runs when it starts: one started by another test file at the same
-    // time may get there first, and then the second start has nothing left to remove.
-    const stopWatching = new AbortController();
-    await Promise.any([
-      second.stderrLine(/removed \d+ container\(s\)/, 40_000),
-      labelGone(`${LABELS.instance}=${oldInstance}`, 40_000, stopWatching.signal),
-    ]).finally(() => stopWatching.abort());
+    await reapedAfterRestart(second, oldInstance, 40_000);
     expect(containersOf(oldInstance)).toEqual([]);
     expect(networksOf(oldInstance)).toEqual([]);
   });

@@ -10,7 +10,7 @@ import { LABELS } from '../../emulator/pool/context.js';
 import { DockerRuntime } from '../../emulator/runtime/docker.js';
 import { firstJsonLine, runCli, type CliProcess } from '../support/cli-process.js';
 import { readyCount, until } from '../support/harness.js';
-import { dockerLines as docker } from '../support/docker-cli.js';
+import { dockerLines as docker, reapedAfterRestart } from '../support/docker-cli.js';
 import { ensureBusyboxImage } from '../support/images.js';
 import { testPool } from '../support/pool-spec.js';
 
@@ -162,7 +162,7 @@ describe('a run killed with -9', () => {
     const second = start(await config(dir, 'next', 1), dataDir);
     await firstJsonLine(second.child);
     // Other dead runs on a shared engine may add to the counts; this run's objects must all be gone.
-    await second.stderrLine(/removed \d+ container\(s\) and \d+ network\(s\)/);
+    await reapedAfterRestart(second, instance, 90_000);
     expect(containersOf(instance)).toEqual([]);
     expect(networksOf(instance)).toEqual([]);
   }, 120_000);

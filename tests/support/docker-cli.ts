@@ -1,5 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { LABELS } from '../../emulator/pool/context.js';
+import type { CliProcess } from './cli-process.js';
 
 /** Runs the `docker` CLI (the tests' independent view of the engine) and returns its output lines. */
 export function dockerLines(...args: string[]): string[] {
@@ -36,4 +38,17 @@ export async function labelGone(label: string, deadlineMs: number, signal?: Abor
   } finally {
     events.kill();
   }
+}
+
+/**
+ * Waits until the killed run `instance` has been reaped: the restarted CLI reports it, or its
+ * containers and networks are gone. Every emulator reaps dead runs when it starts, so one started by
+ * another test file at the same time may get there first and leave the restart nothing to remove.
+ */
+export async function reapedAfterRestart(restarted: CliProcess, instance: string, deadlineMs = 60_000): Promise<void> {
+  const stopWatching = new AbortController();
+  await Promise.any([
+    restarted.stderrLine(/removed \d+ container\(s\) and \d+ network\(s\)/, deadlineMs),
+    labelGone(`${LABELS.instance}=${instance}`, deadlineMs, stopWatching.signal),
+  ]).finally(() => stopWatching.abort());
 }
