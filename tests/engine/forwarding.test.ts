@@ -40,6 +40,14 @@ describe('forwarding to the session', () => {
     expect(JSON.stringify(seen)).not.toContain('secret-token-value');
   });
 
+  it('passes repeated response headers on one by one, in order', async () => {
+    const { h } = await setup();
+    const response = await fetch(h.url('p1', '/repeated-headers', 'user-1'));
+    expect(await response.text()).toBe('repeated');
+    expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    expect(response.headers.get('x-multi')).toBe('one, two');
+  });
+
   it('accepts percent-encoded and raw identifiers as the same session', async () => {
     const { h } = await setup();
     const base = h.url('p1', '/');

@@ -71,6 +71,11 @@ export class FakeRuntime implements ContainerRuntime {
         void this.gate.promise.then(() => res.end('released'));
         return;
       }
+      if (req.url?.startsWith('/repeated-headers')) {
+        res.writeHead(200, ['Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'X-Multi', 'one', 'X-Multi', 'two']);
+        res.end('repeated');
+        return;
+      }
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {

@@ -56,6 +56,15 @@ describe('what is recorded', () => {
     expect(second).toMatchObject({ allocated: false, sessionId: record.sessionId });
   });
 
+  it('records a repeated response header as a list, each value redacted where it is a secret', async () => {
+    h = await startTraffic();
+    await (await fetch(h.url('p1', '/repeated-headers', 'user-1'))).text();
+    const record = await h.latest((s) => s.target === '/repeated-headers');
+    expect(record.responseHeaders['x-multi']).toEqual(['one', 'two']);
+    expect(record.responseHeaders['set-cookie']).toEqual(['[REDACTED]', '[REDACTED]']);
+    expect(record.redactions).toContain('header:set-cookie');
+  });
+
   it('records a cold start as the wait', async () => {
     const runtime = new FakeRuntime();
     h = await startTraffic({ runtime });
