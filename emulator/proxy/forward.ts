@@ -56,6 +56,12 @@ export function forwardRequest(
     let abort: ((reason?: Error) => void) | undefined;
     let resume: (() => void) | undefined;
     let bodyStarted = false;
+    /** The client left: a request undici has not yet put on a socket is aborted when it gets there. */
+    let clientGone = false;
+    const leave = (why: string): void => {
+      clientGone = true;
+      abort?.(new Error(why));
+    };
     const finish = (): void => {
       if (settled) return;
       settled = true;
@@ -68,13 +74,21 @@ export function forwardRequest(
     const handler: Dispatcher.DispatchHandler = {
       onConnect(abortRequest) {
         abort = abortRequest;
+        if (clientGone) return abortRequest(new Error('the client closed the connection'));
         outcome.connectMs = performance.now() - started;
       },
       onHeaders(statusCode, rawHeaders, resumeRequest, statusText) {
+        // Informational answers (100, 102, 103) are not passed on; the final one follows.
+        if (statusCode < 200) return true;
+        if (res.destroyed) {
+          leave('the client closed the connection');
+          return false;
+        }
         outcome.ttfbMs = performance.now() - started;
         outcome.status = statusCode;
         resume = resumeRequest;
-        const { headers, sized } = downstreamRawHeaders(rawHeaders);
+        // The emulator's own headers replace any the session sent under the same names.
+        const { headers, sized } = downstreamRawHeaders(rawHeaders, extraHeaders);
         for (const name in extraHeaders) headers.push(name, extraHeaders[name] as string);
         res.writeHead(statusCode, statusText, headers);
         // Headers go out as soon as the session sent them (long polls, server-sent events): for a
@@ -90,7 +104,9 @@ export function forwardRequest(
       },
       onData(chunk) {
         bodyStarted = true;
-        return res.write(chunk);
+        if (!res.destroyed) return res.write(chunk);
+        leave('the client closed the connection');
+        return false;
       },
       onComplete() {
         res.end();
@@ -109,14 +125,17 @@ export function forwardRequest(
         finish();
       },
     };
+    // The client left while a session was being found (a cold start): nothing to send it.
+    // (req.socket, not res.socket: a pipelined request's response gets its socket only when its turn comes.)
+    if (res.destroyed || req.socket.destroyed) return finish();
     // A full client socket pauses the session's response; draining resumes it.
     res.on('drain', () => resume?.());
     // The client went away (or the response completed): stop talking to the session.
     res.on('close', () => {
-      if (!res.writableFinished) abort?.(new Error('the client closed the connection'));
+      if (!res.writableFinished) leave('the client closed the connection');
       finish();
     });
-    req.on('error', () => abort?.(new Error('the client request failed')));
+    req.on('error', () => leave('the client request failed'));
     session.dispatcher(limits.connectTimeoutMs).dispatch(
       {
         origin: session.origin,

@@ -52,6 +52,15 @@ describe('downstreamRawHeaders', () => {
     expect(out).toEqual({ headers: ['Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2'], sized: false });
   });
 
+  it('drops what any of several Connection headers names', () => {
+    expect(downstreamRawHeaders(raw('Connection', 'x-secret', 'Connection', 'keep-alive', 'X-Secret', 's', 'X-Kept', 'k')).headers).toEqual(['X-Kept', 'k']);
+  });
+
+  it("drops a session's copies of the emulator's own headers (the emulator sends those itself)", () => {
+    const out = downstreamRawHeaders(raw('X-Sessionite-Session', 'forged', 'constructor', 'kept'), { 'x-sessionite-session': 'real' });
+    expect(out.headers).toEqual(['constructor', 'kept']);
+  });
+
   it('drops the headers the Connection header names, and says whether the body is sized', () => {
     expect(downstreamRawHeaders(raw('X-Hop', '1', 'Content-Length', '2', 'connection', 'X-Hop', 'X-Kept', 'ü'))).toEqual({
       headers: ['Content-Length', '2', 'X-Kept', 'ü'],

@@ -66,25 +66,26 @@ export function upstreamRequestHeaders(
 
 /**
  * The session's response headers as undici hands them over (raw name/value buffers, repeats kept)
- * minus hop-by-hop ones, in the flat [name, value, …] form writeHead takes; `sized` when the
- * response has a Content-Length.
+ * minus hop-by-hop ones, those every `Connection` header names, and those named in `replaced` (the
+ * emulator's own, which a session must not be able to send twice), in the flat [name, value, …]
+ * form writeHead takes; `sized` when the response has a Content-Length.
  */
-export function downstreamRawHeaders(raw: Buffer[]): { headers: string[]; sized: boolean } {
+export function downstreamRawHeaders(raw: Buffer[], replaced: Record<string, string> = {}): { headers: string[]; sized: boolean } {
   const headers: string[] = [];
   let sized = false;
-  let listed: ReadonlySet<string> = NONE;
+  let listed: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = (raw[i] as Buffer).toString('latin1');
     const lower = name.toLowerCase();
     if (lower === 'connection') {
-      listed = connectionListed({ connection: (raw[i + 1] as Buffer).toString('latin1') });
+      for (const token of connectionListed({ connection: (raw[i + 1] as Buffer).toString('latin1') })) (listed ??= new Set()).add(token);
       continue;
     }
-    if (HOP_BY_HOP.has(lower)) continue;
+    if (HOP_BY_HOP.has(lower) || Object.hasOwn(replaced, lower)) continue;
     if (lower === 'content-length') sized = true;
     headers.push(name, (raw[i + 1] as Buffer).toString('latin1'));
   }
-  if (listed.size === 0) return { headers, sized };
+  if (!listed) return { headers, sized };
   const kept: string[] = [];
   for (let i = 0; i < headers.length; i += 2) {
     if (!listed.has((headers[i] as string).toLowerCase())) kept.push(headers[i] as string, headers[i + 1] as string);
