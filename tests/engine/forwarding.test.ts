@@ -48,6 +48,13 @@ describe('forwarding to the session', () => {
     expect(response.headers.get('x-multi')).toBe('one, two');
   });
 
+  it('answers with the final response when the session sends an informational one first', async () => {
+    const { h } = await setup();
+    const response = await fetch(h.url('p1', '/early-hints', 'user-1'));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('final answer');
+  });
+
   it('accepts percent-encoded and raw identifiers as the same session', async () => {
     const { h } = await setup();
     const base = h.url('p1', '/');

@@ -32,6 +32,8 @@ interface FakeContainer {
 export class FakeRuntime implements ContainerRuntime {
   readonly containers = new Map<string, FakeContainer>();
   readonly started: ContainerSpec[] = [];
+  /** `METHOD url` of every request any container received, in order. */
+  readonly requests: string[] = [];
   down = false;
   failStarts = false;
   /** When set, `start` waits until `releaseStarts()` — a container that takes forever to start. */
@@ -65,6 +67,13 @@ export class FakeRuntime implements ContainerRuntime {
     const id = randomBytes(8).toString('hex');
     this.started.push(spec);
     const server = createServer((req, res) => {
+      this.requests.push(`${req.method} ${req.url}`);
+      if (req.url?.startsWith('/early-hints')) {
+        res.writeEarlyHints({ link: '</app.css>; rel=preload; as=style' });
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('final answer');
+        return;
+      }
       if (req.url?.startsWith('/hold')) {
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.flushHeaders();

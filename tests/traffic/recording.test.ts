@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createArmExtension, bearerAuthorizer } from '../../emulator/arm/index.js';
 import type { Emulator } from '../../emulator/emulator.js';
 import { FakeRuntime } from '../support/fake-runtime.js';
-import { json } from '../support/harness.js';
+import { json, until } from '../support/harness.js';
 import { poolBody } from '../arm/support.js';
+import type { RecordSummary } from '../../emulator/traffic/types.js';
 import { startTraffic, type TrafficHarness } from './support.js';
 
 let h: TrafficHarness | undefined;
@@ -63,6 +64,33 @@ describe('what is recorded', () => {
     expect(record.responseHeaders['x-multi']).toEqual(['one', 'two']);
     expect(record.responseHeaders['set-cookie']).toEqual(['[REDACTED]', '[REDACTED]']);
     expect(record.redactions).toContain('header:set-cookie');
+  });
+
+  it('sends nothing to a session for a client that left during its cold start, and does not keep the session busy', async () => {
+    const runtime = new FakeRuntime();
+    h = await startTraffic({ runtime });
+    runtime.holdStarts = true;
+    await (await fetch(h.url('p1', '/', 'warm-one'))).text();
+    const left = new Promise<RecordSummary>((resolve) => {
+      const stop = h!.traffic.onRecord((summary) => {
+        if (summary.target !== '/left') return;
+        stop();
+        resolve(summary);
+      });
+    });
+    const client = new AbortController();
+    const pending = fetch(h.url('p1', '/left', 'cold-one'), { signal: client.signal }).catch(() => 'gave up');
+    await until(h.emulator, () => h!.emulator.getPool('p1')?.queued === 1, 'cold-one waiting for a start');
+    client.abort();
+    expect(await pending).toBe('gave up');
+    // Recorded once the emulator has seen the client go, while the start is still held.
+    expect(await left).toMatchObject({ outcome: 'aborted' });
+    const completed = h.emulator.events.waitFor('request.completed', (event) => event.identifier === 'cold-one');
+    runtime.releaseStarts();
+    await completed;
+    expect(runtime.requests.filter((request) => request.includes('/left'))).toEqual([]);
+    const session = h.emulator.getPool('p1')?.allSessions().find((s) => s.identifier === 'cold-one');
+    expect(session?.inflight).toBe(0);
   });
 
   it('records a cold start as the wait', async () => {
