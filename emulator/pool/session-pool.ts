@@ -114,13 +114,13 @@ export class SessionPool {
     };
   }
 
-  /** The session bound to `identifier`, allocating one on first use. */
   /** The session bound to `identifier`, as `acquire` hands it out, or undefined when there is none yet. */
   boundSession(identifier: string): Acquired | undefined {
     const existing = this.byIdentifier.get(identifier);
     return existing ? { session: existing, allocated: false, cold: false, waitedMs: 0 } : undefined;
   }
 
+  /** The session bound to `identifier`, allocating one on first use. */
   acquire(identifier: string): Promise<Acquired> {
     const existing = this.boundSession(identifier);
     if (existing) return Promise.resolve(existing);

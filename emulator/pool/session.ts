@@ -29,7 +29,7 @@ export class Session {
   probeFailures = 0;
   /** Aborts the readiness wait when the session is stopped while starting. */
   readonly startAbort = new AbortController();
-  /** Keep-alive connections to this session only, closed with it (`close`). */
+  /** Keep-alive connections to this session only, closed with it (`closeConnections`). */
   private connections?: { connectTimeoutMs: number; dispatcher: Pool };
 
   constructor(

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { ApiError, Errors } from '../errors.js';
 import { sendAzureError } from '../http/azure-error.js';
 import type { Session } from '../pool/session.js';
-import { downstreamRawHeaders, upstreamRequestHeaders, type ForwardContext } from './headers.js';
+import { downstreamRawHeaders, hasNoBody, upstreamRequestHeaders, type ForwardContext } from './headers.js';
 
 export interface ForwardLimits {
   connectTimeoutMs: number;
@@ -16,11 +16,6 @@ export interface ForwardOutcome {
   connectMs?: number;
   ttfbMs?: number;
   totalMs: number;
-}
-
-function hasNoBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
 }
 
 /**
@@ -142,7 +137,7 @@ export function forwardRequest(
         method: (req.method ?? 'GET'),
         path,
         headers: upstreamRequestHeaders(req.headers, ctx) as Record<string, string | string[]>,
-        body: hasNoBody(req) ? null : req,
+        body: hasNoBody(req.headers) ? null : req,
         headersTimeout: limits.responseHeadersTimeoutMs,
         bodyTimeout: 0,
       },

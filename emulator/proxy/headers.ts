@@ -22,6 +22,12 @@ function connectionListed(headers: IncomingHttpHeaders): ReadonlySet<string> {
   return new Set(value.split(',').map((h) => h.trim().toLowerCase()));
 }
 
+/** A request that says it has no body: neither chunked nor a non-zero Content-Length. */
+export function hasNoBody(headers: IncomingHttpHeaders): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
+}
+
 export interface ForwardContext {
   clientAddress: string;
   proto: 'http' | 'https';

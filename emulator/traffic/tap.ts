@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { beginAnnotation, exchangeAnnotation, type ExchangeAnnotation } from './annotations.js';
+import { hasNoBody } from '../proxy/headers.js';
 import { BodyCapture } from './body.js';
 
 /**
@@ -108,11 +109,6 @@ function observeResponse(res: ServerResponse, exchange: CapturedExchange, starte
   }) as typeof res.end;
 }
 
-function hasNoBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
-}
-
 /**
  * The recording tap: express middleware for the routes mounted after it, and called directly (with a
  * no-op `next`) for pool endpoints, which bypass express. While recording is paused it costs a header
@@ -152,7 +148,7 @@ export function createTap(options: TapOptions) {
     res.once('close', () => {
       exchange.aborted = !res.writableFinished;
       if (exchange.aborted) exchange.totalMs = performance.now() - started;
-      exchange.requestBody.complete = req.readableEnded || hasNoBody(req);
+      exchange.requestBody.complete = req.readableEnded || hasNoBody(req.headers);
       exchange.responseBody.complete = res.writableFinished;
       options.sink(exchange);
     });
