@@ -8,6 +8,8 @@ import { Emulator } from '../../emulator/emulator.js';
 import { reapOrphans } from '../../emulator/host/reaper.js';
 import { LABELS } from '../../emulator/pool/context.js';
 import { DockerRuntime } from '../../emulator/runtime/docker.js';
+import type { EventBatch } from '../../emulator/admin/contract.js';
+import { readSse } from '../admin/admin-client.js';
 import { firstJsonLine, runCli, type CliProcess } from '../support/cli-process.js';
 import { readyCount, until } from '../support/harness.js';
 import { dockerLines as docker, reapedAfterRestart } from '../support/docker-cli.js';
@@ -134,13 +136,6 @@ describe('a run killed with -9', () => {
     return path;
   }
 
-  async function readyOf(http: string, pool: string): Promise<number> {
-    const body = (await (await fetch(`${http}/readyz`)).json()) as {
-      pools: Record<string, { ready: number }>;
-    };
-    return body.pools[pool]?.ready ?? 0;
-  }
-
   it('leaves nothing behind once the next start has reaped it', async () => {
     const sessions = 30;
     const dir = await tempDir();
@@ -151,9 +146,15 @@ describe('a run killed with -9', () => {
       JSON.parse(await readFile(join(dataDir, 'emulator.json'), 'utf8')) as { instanceId: string }
     ).instanceId;
     sweepAfter(() => instance);
-    // The CLI has no event stream to wait on; its readiness endpoint says when the pool is full.
-    while ((await readyOf(String(ready.http), 'killed')) < sessions)
-      await new Promise((r) => setTimeout(r, 250));
+    // The CLI's admin event stream (recent events replayed first) says when all of them are ready.
+    const events = readSse<EventBatch>(String(ready.http), '/events');
+    const readyCount = (): number =>
+      events.messages.flatMap((batch) => batch.events).filter((e) => e.event.type === 'session.ready' && e.event.pool === 'killed').length;
+    try {
+      await events.next(() => readyCount() >= sessions);
+    } finally {
+      events.close();
+    }
     first.child.kill('SIGKILL');
     await first.exited;
     expect(containersOf(instance)).toHaveLength(sessions);
